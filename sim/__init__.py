@@ -1,1 +1,52 @@
-"""Hiring Committee Simulator."""
+"""Hiring Committee Simulator: interviewers' scores to a committee's hire decision.
+
+The core (this package without ``sim.widgets``) needs only numpy, scipy, pandas,
+PyYAML and tqdm; it never imports ipywidgets or Jupyter.
+"""
+
+from .closed_form import HireProbability, contributions, hire_probability
+from .engine import simulate
+from .errors import Issue, SpecError
+from .io import list_presets, load_process, load_profiles, validate_file
+from .model import DECISIONS, HIRE, HOLD, NO_HIRE
+from .result import Result
+from .spec import (
+    Competency,
+    Debrief,
+    Interviewer,
+    Pool,
+    Process,
+    Profile,
+    Round,
+    Scale,
+    Truth,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DECISIONS",
+    "HIRE",
+    "HOLD",
+    "NO_HIRE",
+    "Competency",
+    "Debrief",
+    "HireProbability",
+    "Interviewer",
+    "Issue",
+    "Pool",
+    "Process",
+    "Profile",
+    "Result",
+    "Round",
+    "Scale",
+    "SpecError",
+    "Truth",
+    "contributions",
+    "hire_probability",
+    "list_presets",
+    "load_process",
+    "load_profiles",
+    "simulate",
+    "validate_file",
+]

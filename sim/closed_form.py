@@ -1,0 +1,183 @@
+"""Exact hire probabilities: with continuous scores every gate, veto and aggregate
+is Gaussian, so a decision is an orthant probability of a multivariate normal.
+
+These are the fast path for widgets and the answers the Monte Carlo engine is
+tested against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .errors import fail
+from .model import LinearModel
+from .spec import Pool, Process, Profile
+from .theory import bivariate_normal_cdf
+
+__all__ = ["HireProbability", "contributions", "hire_probability"]
+
+
+@dataclass(frozen=True)
+class HireProbability:
+    """Exact outcome probabilities of one candidate (or of a Gaussian pool).
+
+    Attributes
+    ----------
+    hire, hold, no_hire : float
+        Probabilities of the three outcomes (they sum to 1).
+    reach_debrief : float
+        Probability of passing every gate.
+    aggregate_mean, aggregate_sd : float
+        Mean and SD (points) of the debrief aggregate, gates ignored.
+    """
+
+    hire: float
+    hold: float
+    no_hire: float
+    reach_debrief: float
+    aggregate_mean: float
+    aggregate_sd: float
+
+
+def _moments(process: Process, candidate: Profile | Pool) -> tuple[np.ndarray, np.ndarray]:
+    """Mean (S,) and covariance (S, S) of the perceived scores."""
+    m = process.model
+    noise = m.noise_loading
+    cov = noise.T @ noise
+    if isinstance(candidate, Profile):
+        mean = m.perceived_mean(candidate.theta(process), candidate.framing)
+        return mean, cov
+    if isinstance(candidate, Pool):
+        if candidate.competencies != process.competency_names:
+            raise fail("candidate", "pool competencies differ from the process's")
+        if candidate.framing_sd > 0:
+            raise fail(
+                "candidate.framing_sd",
+                "must be 0 for a closed form (framing is clipped to [-1, 1], not Gaussian)",
+                candidate.framing_sd,
+            )
+        mean = m.perceived_mean(np.asarray(candidate.mean), candidate.framing_mean)
+        return mean, cov + m.A.T @ candidate.covariance @ m.A
+    raise fail("candidate", "must be a Profile or a Pool", type(candidate).__name__)
+
+
+def orthant_probability(
+    mean: np.ndarray, cov: np.ndarray, lower: np.ndarray, *, rng: int = 0
+) -> float:
+    """``P(X_i >= lower_i for all i)`` for ``X ~ N(mean, cov)``.
+
+    Exact for up to two dimensions (Owen's T); scipy's Genz algorithm beyond.
+    """
+    sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    certain = sd == 0
+    if np.any(certain & (mean < lower)):
+        return 0.0
+    keep = ~certain
+    if not keep.any():
+        return 1.0
+    mean, lower, sd, cov = mean[keep], lower[keep], sd[keep], cov[np.ix_(keep, keep)]
+    z = (mean - lower) / sd
+    if z.size == 1:
+        return float(stats.norm.cdf(z[0]))
+    corr = cov / np.outer(sd, sd)
+    if z.size == 2:
+        return float(bivariate_normal_cdf(z[0], z[1], np.clip(corr[0, 1], -1.0, 1.0)))
+    dist = stats.multivariate_normal(mean=np.zeros(z.size), cov=corr, allow_singular=True)
+    return float(dist.cdf(z, rng=rng))
+
+
+def hire_probability(process: Process, candidate: Profile | Pool) -> HireProbability:
+    """Exact probability that ``candidate`` is hired, held or rejected.
+
+    Parameters
+    ----------
+    process : Process
+        Debrief rule ``weighted_mean`` (continuous scores, linear rule).
+    candidate : Profile or Pool
+        A profile (fixed levels and framing) or a pool with ``framing_sd == 0``
+        (then the answer is the pool's expected hire rate).
+
+    Returns
+    -------
+    HireProbability
+
+    Examples
+    --------
+    >>> import sim
+    >>> process = sim.load_process("amex_ai_pm_2026")
+    >>> profiles = sim.load_profiles("amex_ai_pm_2026")
+    >>> p = sim.hire_probability(process, profiles["impact_framer"])
+    >>> round(p.hire + p.hold + p.no_hire, 12)
+    1.0
+    """
+    if not isinstance(process, Process):
+        raise fail("process", "must be a Process", type(process).__name__)
+    m: LinearModel = process.model
+    mean_s, cov_s = _moments(process, candidate)
+    weights = m.decision_weights
+    mean = mean_s @ weights
+    cov = weights.T @ cov_s @ weights
+    lower = np.concatenate([m.gate_cuts, m.veto_cuts, [m.threshold + m.hold_band]])
+    hire = orthant_probability(mean, cov, lower)
+    if m.hold_band > 0:
+        lower_hold = lower.copy()
+        lower_hold[-1] = m.threshold - m.hold_band
+        hold = orthant_probability(mean, cov, lower_hold) - hire
+    else:
+        hold = 0.0
+    n_gates = m.gate_cuts.size
+    reach = orthant_probability(mean[:n_gates], cov[:n_gates, :n_gates], m.gate_cuts)
+    scale = process.scale
+    return HireProbability(
+        hire=hire,
+        hold=max(hold, 0.0),
+        no_hire=max(1.0 - hire - max(hold, 0.0), 0.0),
+        reach_debrief=reach,
+        aggregate_mean=scale.to_points(mean[-1]),
+        aggregate_sd=float(np.sqrt(cov[-1, -1]) * scale.points_per_sd),
+    )
+
+
+def contributions(process: Process, profile: Profile) -> pd.DataFrame:
+    """Each competency's share of the expected aggregate, relative to the threshold.
+
+    Parameters
+    ----------
+    process : Process
+    profile : Profile
+
+    Returns
+    -------
+    DataFrame
+        Indexed by competency (those the debrief weighs), columns ``weight``
+        (effective share of the aggregate; sums to 1), ``level`` (the profile's
+        true level, points), ``expected_view`` (the committee's expected view,
+        points, with leniency, halo and framing), ``contribution`` (points;
+        ``weight * (expected_view - threshold)``). Contributions sum exactly to
+        the expected aggregate minus the threshold.
+    """
+    m = process.model
+    scale = process.scale
+    theta = profile.theta(process)
+    mean_s = m.perceived_mean(theta, profile.framing)
+    rows = []
+    for k, name in enumerate(process.competency_names):
+        mine = m.slot_competency == k
+        share = float(m.aggregate_weights[mine].sum())
+        if share == 0:
+            continue
+        view_z = float(m.aggregate_weights[mine] @ mean_s[mine]) / share
+        rows.append(
+            {
+                "competency": name,
+                "weight": share,
+                "level": scale.to_points(theta[k]),
+                "expected_view": scale.to_points(view_z),
+                "contribution": share * (view_z - m.threshold) * scale.points_per_sd,
+            }
+        )
+    return pd.DataFrame(rows).set_index("competency")

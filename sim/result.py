@@ -1,0 +1,232 @@
+"""Simulation results: arrays, with tidy DataFrames and a summary on demand."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .model import DECISIONS, HIRE, HOLD
+from .spec import Process, Profile
+
+__all__ = ["Result"]
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """Outcome of :func:`sim.simulate` for ``n`` candidates.
+
+    Attributes
+    ----------
+    stage : ndarray of int8, shape (n,)
+        Round index at whose gate the candidate left; ``len(process.rounds)``
+        for those who reached the debrief.
+    aggregate_z : ndarray, shape (n,)
+        Debrief aggregate (z); NaN when the debrief was not reached.
+    decision : ndarray of int8, shape (n,)
+        0 No Hire, 1 Hire, 2 Hold.
+    performance : ndarray, shape (n,)
+        True job performance ``Y`` (SDs of the applicant pool).
+    framing : ndarray, shape (n,)
+        Framing ``phi`` in [-1, 1].
+    theta : ndarray, shape (n, K), or None
+        True levels (z); ``None`` when simulated with ``keep="decisions"``.
+    perceived : ndarray, shape (n, S), or None
+        Perceived score of every slot (z); NaN for rounds after the candidate left.
+    profiles : tuple of Profile, or None
+        The profiles simulated (candidate ``i`` is profile ``i // n_each``).
+    """
+
+    process: Process
+    stage: np.ndarray
+    aggregate_z: np.ndarray
+    decision: np.ndarray
+    performance: np.ndarray
+    framing: np.ndarray
+    theta: np.ndarray | None = None
+    perceived: np.ndarray | None = None
+    profiles: tuple[Profile, ...] | None = None
+
+    # ------------------------------------------------------------------ arrays
+    @property
+    def n(self) -> int:
+        """Number of simulated candidates."""
+        return int(self.decision.size)
+
+    @property
+    def aggregate(self) -> np.ndarray:
+        """Debrief aggregate in points of the process scale, shape (n,)."""
+        return self.process.scale.to_points(self.aggregate_z)
+
+    @property
+    def reached(self) -> np.ndarray:
+        """Whether each candidate reached the debrief, shape (n,)."""
+        return self.stage == len(self.process.rounds)
+
+    @property
+    def hired(self) -> np.ndarray:
+        """Whether each candidate was hired, shape (n,)."""
+        return self.decision == HIRE
+
+    @property
+    def success(self) -> np.ndarray:
+        """Whether each candidate would perform above the bar, shape (n,)."""
+        return self.performance > self.process.truth.performance_bar
+
+    @property
+    def dollars(self) -> np.ndarray:
+        """Yearly dollar value of each candidate as a hire, vs an average applicant."""
+        return self.process.truth.sd_y_dollars * self.performance
+
+    @cached_property
+    def profile_index(self) -> np.ndarray | None:
+        """Profile index of each candidate, shape (n,), or None for a pool."""
+        if self.profiles is None:
+            return None
+        return np.arange(self.n) // (self.n // len(self.profiles))
+
+    # ------------------------------------------------------------------ summary
+    def summary(self) -> dict[str, float | int]:
+        """Run-level metrics.
+
+        Returns
+        -------
+        dict
+            ``n``; ``hire_rate`` and ``hold_rate`` (shares of all candidates);
+            ``reached_debrief``; ``base_rate`` (share above the performance bar);
+            ``precision`` (share of hires above the bar); ``recall`` (share of
+            those above the bar who were hired); ``validity`` (correlation of the
+            aggregate with performance among those debriefed);
+            ``mean_performance_of_hires`` (SDs); ``dollars_per_hire`` (yearly,
+            vs an average applicant). NaN where undefined (e.g. no hires).
+        """
+        hired, success = self.hired, self.success
+        n_hired = int(hired.sum())
+        reached = self.reached
+        return {
+            "n": self.n,
+            "hire_rate": n_hired / self.n,
+            "hold_rate": float((self.decision == HOLD).mean()),
+            "reached_debrief": float(reached.mean()),
+            "base_rate": float(success.mean()),
+            "precision": _ratio((hired & success).sum(), n_hired),
+            "recall": _ratio((hired & success).sum(), success.sum()),
+            "validity": _corr(self.aggregate_z[reached], self.performance[reached]),
+            "mean_performance_of_hires": _mean(self.performance[hired]),
+            "dollars_per_hire": _mean(self.dollars[hired]),
+        }
+
+    def hire_rate_se(self) -> float:
+        """Binomial standard error of the hire rate."""
+        p = float(self.hired.mean())
+        return math.sqrt(p * (1 - p) / self.n)
+
+    # ------------------------------------------------------------------ tables
+    def decisions(self) -> pd.DataFrame:
+        """One row per candidate.
+
+        Columns: ``candidate``, ``profile`` (profiles only), ``stage_reached``
+        (round name or ``"debrief"``), ``aggregate`` (points), ``decision``,
+        ``performance`` (SDs), ``success``, ``dollars``, ``framing``.
+        """
+        names = [*(r.name for r in self.process.rounds), "debrief"]
+        frame = {"candidate": np.arange(self.n)}
+        if self.profiles is not None:
+            labels = np.array([p.name for p in self.profiles], dtype=object)
+            frame["profile"] = pd.Categorical(labels[self.profile_index], categories=labels)
+        frame |= {
+            "stage_reached": pd.Categorical.from_codes(self.stage.astype(int), names),
+            "aggregate": self.aggregate,
+            "decision": pd.Categorical.from_codes(self.decision.astype(int), DECISIONS),
+            "performance": self.performance,
+            "success": self.success,
+            "dollars": self.dollars,
+            "framing": self.framing,
+        }
+        return pd.DataFrame(frame)
+
+    def scores(self) -> pd.DataFrame:
+        """One row per rating actually given (tidy).
+
+        Columns: ``candidate``, ``round``, ``interviewer``, ``competency``,
+        ``perceived`` (z), ``points`` (continuous), ``score`` (whole points on
+        the scale), ``label`` (the rater's verbal judgment).
+
+        Raises
+        ------
+        ValueError
+            When the run kept only decisions.
+        """
+        perceived = self._require("perceived")
+        m = self.process.model
+        scale = self.process.scale
+        cand, slot = np.nonzero(~np.isnan(perceived))
+        z = perceived[cand, slot]
+        points = scale.to_points(z)
+        label_idx = (z[:, None] >= m.label_cuts[slot]).sum(axis=1)
+        rounds = [r.name for r in self.process.rounds]
+        comps = list(self.process.competency_names)
+        people = sorted(set(m.seat_interviewer))
+        seat_person = np.array([people.index(p) for p in m.seat_interviewer])
+        return pd.DataFrame(
+            {
+                "candidate": cand,
+                "round": pd.Categorical.from_codes(m.slot_round[slot], rounds),
+                "interviewer": pd.Categorical.from_codes(seat_person[m.slot_seat[slot]], people),
+                "competency": pd.Categorical.from_codes(m.slot_competency[slot], comps),
+                "perceived": z,
+                "points": points,
+                "score": scale.score(points).astype(int),
+                "label": pd.Categorical.from_codes(label_idx, list(scale.labels)),
+            }
+        )
+
+    def recommendations(self) -> pd.DataFrame:
+        """One row per (candidate, seat) that took place.
+
+        Columns: ``candidate``, ``round``, ``interviewer``, ``points`` (the
+        rater's weighted mean of their scores), ``recommendation``.
+        """
+        perceived = self._require("perceived")
+        m = self.process.model
+        scale = self.process.scale
+        seat_z = np.nan_to_num(perceived) @ m.seat_weights
+        taken = m.seat_round[None, :] <= self.stage[:, None]
+        cand, seat = np.nonzero(taken)
+        z = seat_z[cand, seat]
+        rec = (z[:, None] >= m.recommendation_cuts[seat]).sum(axis=1)
+        rounds = [r.name for r in self.process.rounds]
+        people = sorted(set(m.seat_interviewer))
+        seat_person = np.array([people.index(p) for p in m.seat_interviewer])
+        return pd.DataFrame(
+            {
+                "candidate": cand,
+                "round": pd.Categorical.from_codes(m.seat_round[seat], rounds),
+                "interviewer": pd.Categorical.from_codes(seat_person[seat], people),
+                "points": scale.to_points(z),
+                "recommendation": pd.Categorical.from_codes(rec, list(scale.recommendations)),
+            }
+        )
+
+    def _require(self, name: str) -> np.ndarray:
+        value = getattr(self, name)
+        if value is None:
+            raise ValueError(f"Result.{name} was not kept: simulate with keep='all'")
+        return value
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num) / float(den) if den else math.nan
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if values.size else math.nan
+
+
+def _corr(x: np.ndarray, y: np.ndarray) -> float:
+    if x.size < 3 or np.std(x) == 0 or np.std(y) == 0:
+        return math.nan
+    return float(np.corrcoef(x, y)[0, 1])
