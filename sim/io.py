@@ -63,7 +63,8 @@ def _resolve(name_or_path: str | os.PathLike[str], kind: str) -> Path:
     preset = data_dir() / kind / f"{text}.yaml"
     if not preset.is_file():
         known = ", ".join(sorted(p.stem for p in (data_dir() / kind).glob("*.yaml")))
-        raise SpecError([Issue("", f"no {kind[:-1]} preset named {text!r}; known: {known}")])
+        what = {"processes": "process", "profiles": "profile"}[kind]
+        raise SpecError([Issue("", f"no {what} preset named {text!r}; known: {known}")])
     return preset
 
 
