@@ -697,7 +697,7 @@ class Profile:
     """
 
     name: str
-    levels: Mapping[str, float]
+    levels: Mapping[str, float] = field(default_factory=dict)
     framing: float = 0.0
     description: str = ""
     default_level: float | None = None
