@@ -22,7 +22,7 @@ from .spec import Pool, Process, Profile
 __all__ = ["BLOCK", "RandomLike", "as_seed_sequence", "decide", "simulate"]
 
 #: Candidates per random block (the unit that owns a random stream).
-BLOCK = 8192
+BLOCK = 32_768
 RandomLike = int | np.random.SeedSequence | np.random.Generator | None
 Candidates = Pool | Profile | Sequence[Profile] | None
 
@@ -122,14 +122,20 @@ class _Job:
         self.perceived = np.empty((total, s)) if keep == "all" else None
 
     def run(self, start: int, stop: int) -> int:
-        """Simulate candidates ``start:stop`` (block-aligned start)."""
+        """Simulate candidates ``start:stop`` (``start`` on a block boundary), block by block.
+
+        Every array operation sees exactly one block, so results are bitwise
+        identical whatever the chunking (BLAS results can depend on array shape).
+        """
+        for b0 in range(start, stop, BLOCK):
+            self._block(b0, min(b0 + BLOCK, stop))
+        return stop - start
+
+    def _block(self, start: int, stop: int) -> None:
         m = self.model
         k = m.n_competencies
-        draws = np.empty((stop - start, self.width))
-        for b0 in range(start, stop, BLOCK):
-            b1 = min(b0 + BLOCK, stop)
-            gen = _block_generator(self.root, b0 // BLOCK)
-            gen.standard_normal(out=draws[b0 - start : b1 - start])
+        gen = _block_generator(self.root, start // BLOCK)
+        draws = gen.standard_normal((stop - start, self.width))
         if self.is_pool:
             theta = m.pool_mean + draws[:, :k] @ m.pool_chol.T
             phi = np.clip(self.framing_mean + self.framing_sd * draws[:, k], -1.0, 1.0)
@@ -149,7 +155,6 @@ class _Job:
             # Ratings from rounds after a candidate left are never made.
             perceived[m.slot_round[None, :] > stage[:, None]] = np.nan
             self.theta[sl], self.perceived[sl] = theta, perceived
-        return stop - start
 
 
 def simulate(
@@ -158,7 +163,7 @@ def simulate(
     *,
     n: int = 10_000,
     rng: RandomLike = None,
-    chunk_size: int = 16 * BLOCK,
+    chunk_size: int = 4 * BLOCK,
     workers: int = 1,
     keep: Literal["all", "decisions"] = "all",
     progress: Callable[[int], None] | None = None,
@@ -176,8 +181,9 @@ def simulate(
     rng : int, SeedSequence, Generator or None
         The one source of randomness.
     chunk_size : int
-        Candidates per chunk (rounded up to whole blocks of :data:`BLOCK`);
-        memory is O(chunk_size). Does not change the result.
+        Candidates per task for progress reports and threads (rounded up to
+        whole blocks of :data:`BLOCK`); working memory is O(BLOCK) per worker.
+        Does not change the result.
     workers : int
         Threads. Does not change the result.
     keep : {"all", "decisions"}

@@ -1,0 +1,154 @@
+"""Monte Carlo agrees with the exact Gaussian hire probability, for many seeds."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import sim
+
+SEEDS = range(30)
+N = 20_000
+# Two-sided false-failure probability of one comparison; with a few hundred
+# comparisons in the suite the chance of any spurious failure stays below 1e-4.
+ALPHA = 1e-7
+
+
+def assert_binomial(count: int, n: int, p: float) -> None:
+    """``count`` successes out of ``n`` is consistent with probability ``p``."""
+    low, high = stats.binom.interval(1 - ALPHA, n, p)
+    assert low <= count <= high, f"{count}/{n} = {count / n:.5f} vs p = {p:.5f}"
+
+
+def one_rating_process(noise_sd: float, leniency: float, threshold: float) -> sim.Process:
+    """One round, one interviewer, one competency: hire iff theta + leniency + e >= t."""
+    return sim.Process(
+        name="single",
+        competencies=(sim.Competency("skill"),),
+        interviewers=(sim.Interviewer("rater", leniency=leniency, noise_sd=noise_sd),),
+        rounds=(
+            sim.Round("only", minutes=15, day=1, competencies=("skill",), interviewers=("rater",)),
+        ),
+        debrief=sim.Debrief(threshold=threshold, competency_weights={"skill": 1.0}),
+        pool=sim.Pool(("skill",), (0.0,), (1.0,), ((1.0,),), framing_sd=0.0),
+        truth=sim.Truth(weights={"skill": 1.0}, noise_sd=1.0),
+    )
+
+
+@pytest.mark.parametrize(("level", "noise", "leniency"), [(6.0, 0.7, 0.0), (7.5, 1.2, -0.3)])
+def test_closed_form_matches_hand_formula(level: float, noise: float, leniency: float) -> None:
+    process = one_rating_process(noise, leniency, threshold=7.0)
+    profile = sim.Profile("p", {"skill": level})
+    scale = process.scale
+    expected = stats.norm.sf(scale.to_z(7.0), loc=scale.to_z(level) + leniency, scale=noise)
+    assert sim.hire_probability(process, profile).hire == pytest.approx(expected, rel=1e-12)
+
+
+def test_pool_closed_form_matches_hand_formula() -> None:
+    process = one_rating_process(0.8, 0.1, threshold=7.0)
+    expected = stats.norm.sf(process.scale.to_z(7.0), loc=0.1, scale=np.hypot(1.0, 0.8))
+    assert sim.hire_probability(process, process.pool).hire == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_monte_carlo_matches_closed_form_for_profiles(
+    seed: int, amex: sim.Process, amex_profiles: dict[str, sim.Profile]
+) -> None:
+    profiles = list(amex_profiles.values())
+    result = sim.simulate(amex, profiles, n=N, rng=seed, keep="decisions")
+    hired = result.hired.reshape(len(profiles), N).sum(axis=1)
+    reached = result.reached.reshape(len(profiles), N).sum(axis=1)
+    for profile, count, count_reached in zip(profiles, hired, reached, strict=True):
+        exact = sim.hire_probability(amex, profile)
+        assert_binomial(int(count), N, exact.hire)
+        assert_binomial(int(count_reached), N, exact.reach_debrief)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_monte_carlo_matches_closed_form_with_veto(seed: int, amazon: sim.Process) -> None:
+    profiles = list(sim.load_profiles("amazon_style_loop", process=amazon).values())
+    result = sim.simulate(amazon, profiles, n=N, rng=seed, keep="decisions")
+    hired = result.hired.reshape(len(profiles), N).sum(axis=1)
+    for profile, count in zip(profiles, hired, strict=True):
+        assert_binomial(int(count), N, sim.hire_probability(amazon, profile).hire)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_hold_band_probabilities(
+    seed: int, amex: sim.Process, amex_profiles: dict[str, sim.Profile]
+) -> None:
+    process = replace(amex, debrief=replace(amex.debrief, hold_band=0.4))
+    profile = amex_profiles["impact_framer"]
+    exact = sim.hire_probability(process, profile)
+    assert exact.hire + exact.hold + exact.no_hire == pytest.approx(1.0)
+    result = sim.simulate(process, profile, n=N, rng=seed, keep="decisions")
+    assert_binomial(int((result.decision == sim.HIRE).sum()), N, exact.hire)
+    assert_binomial(int((result.decision == sim.HOLD).sum()), N, exact.hold)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_pool_hire_rate_matches_closed_form(seed: int, amex: sim.Process) -> None:
+    pool = replace(amex.pool, framing_sd=0.0)
+    process = replace(amex, pool=pool)
+    n = 100_000
+    result = sim.simulate(process, n=n, rng=seed, keep="decisions")
+    exact = sim.hire_probability(process, pool)
+    assert_binomial(int(result.hired.sum()), n, exact.hire)
+    assert_binomial(int(result.reached.sum()), n, exact.reach_debrief)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_validity_matches_closed_form_without_gates(seed: int, amex: sim.Process) -> None:
+    """Without gates and with fixed framing, corr(aggregate, Y) has a closed form."""
+    rounds = tuple(replace(r, gate=None) for r in amex.rounds)
+    process = replace(amex, rounds=rounds, pool=replace(amex.pool, framing_sd=0.0))
+    m = process.model
+    cov_theta = process.pool.covariance
+    noise = m.noise_loading
+    b = m.aggregate_weights
+    var_agg = b @ (m.A.T @ cov_theta @ m.A + noise.T @ noise) @ b
+    cov_agg_y = b @ m.A.T @ cov_theta @ m.truth_weights
+    var_y = m.truth_weights @ cov_theta @ m.truth_weights + m.truth_noise**2
+    assert var_y == pytest.approx(1.0)  # performance is standardised in the pool
+    exact = cov_agg_y / np.sqrt(var_agg * var_y)
+    n = 50_000
+    validity = sim.simulate(process, n=n, rng=seed, keep="decisions").summary()["validity"]
+    se = (1 - exact**2) / np.sqrt(n - 1)  # large-sample SE of a correlation
+    assert abs(validity - exact) < 5.3 * se
+
+
+def test_framing_reproduces_the_articles_8_vs_4(
+    amex: sim.Process, amex_profiles: dict[str, sim.Profile]
+) -> None:
+    """Same facts: strategic alignment reads about 8/10 framed as impact, 4/10 as internals."""
+    m = amex.model
+    k = amex.competency_names.index("strategic_alignment")
+    slot = int(np.flatnonzero(m.slot_competency == k)[0])
+    points = {}
+    for name in ("impact_framer", "internals_framer"):
+        profile = amex_profiles[name]
+        mean = m.perceived_mean(profile.theta(amex), profile.framing)
+        points[name] = amex.scale.to_points(mean[slot])
+    assert points["impact_framer"] == pytest.approx(8.0, abs=0.5)
+    assert points["internals_framer"] == pytest.approx(4.0, abs=0.5)
+    exact = {n: sim.hire_probability(amex, amex_profiles[n]).hire for n in points}
+    assert exact["impact_framer"] > 0.5 > 0.05 > exact["internals_framer"]
+
+
+def test_contributions_sum_to_margin(
+    amex: sim.Process, amex_profiles: dict[str, sim.Profile]
+) -> None:
+    for profile in amex_profiles.values():
+        table = sim.contributions(amex, profile)
+        exact = sim.hire_probability(amex, profile)
+        margin = exact.aggregate_mean - amex.debrief.threshold
+        assert table["contribution"].sum() == pytest.approx(margin, abs=1e-12)
+        assert table["weight"].sum() == pytest.approx(1.0)
+
+
+def test_closed_form_rejects_non_gaussian_pool(amex: sim.Process) -> None:
+    with pytest.raises(sim.SpecError, match="framing_sd"):
+        sim.hire_probability(amex, amex.pool)
