@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -337,12 +338,8 @@ def process_from_dict(doc: Any, source: str | None = None) -> Process:
         window_ok = isinstance(window, int | float) and not isinstance(window, bool)
         b.issues.extend(
             cross_check(
-                competencies=None
-                if competencies is None or None in competencies
-                else competencies,
-                interviewers=None
-                if interviewers is None or None in interviewers
-                else interviewers,
+                competencies=_named(competencies, data.get("competencies")),
+                interviewers=_named(interviewers, data.get("interviewers")),
                 rounds=rounds,
                 debrief=debrief,
                 pool=None,
@@ -369,6 +366,20 @@ def process_from_dict(doc: Any, source: str | None = None) -> Process:
         )
     except SpecError as exc:
         raise exc.with_source(source) if source else exc from None
+
+
+def _named(built: list[Any] | None, raw: Any) -> list[Any] | None:
+    """Valid parts, plus the names of invalid ones (enough for cross-references)."""
+    if built is None:
+        return None
+    out = []
+    raw = raw if isinstance(raw, Sequence) and not isinstance(raw, str) else []
+    for obj, item in zip(built, raw, strict=False):
+        if obj is not None:
+            out.append(obj)
+        elif isinstance(item, Mapping) and isinstance(item.get("name"), str):
+            out.append(SimpleNamespace(name=item["name"]))
+    return out
 
 
 def _unique(issues: list[Issue]) -> list[Issue]:

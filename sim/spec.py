@@ -188,8 +188,8 @@ class Scale:
             c.add("center", f"must lie strictly between min and max {bounds}", center)
         labels = c.names("labels", self.labels)
         recs = c.names("recommendations", self.recommendations)
-        if len(labels) < 2:
-            c.add("labels", "needs at least two labels", list(self.labels))
+        if len(labels) < 2 and not c.issues:
+            c.add("labels", "needs at least two labels", self.labels)
         if recs and (len(recs) < 2 or len(recs) % 2):
             c.add("recommendations", "needs an even number (>= 2): half no, half yes", list(recs))
         label_cuts = c.increasing("label_cuts", self.label_cuts, max(len(labels) - 1, 1))
