@@ -1,0 +1,232 @@
+"""The CLI end to end, in a subprocess, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import sim
+from sim.io import atomic_write, data_dir
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sim.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+
+
+def one_line_error(proc: subprocess.CompletedProcess[str], code: int, fragment: str) -> None:
+    assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("hiring-sim") and ": error: " in lines[0], lines[0]
+    assert fragment in lines[0], lines[0]
+
+
+def test_presets_json() -> None:
+    proc = run("presets", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    names = {p["name"] for p in data["processes"]}
+    assert {"amex_ai_pm_2026", "amazon_style_loop"} <= names
+    profiles = {p["name"] for p in data["profiles"]}
+    assert {"impact_framer", "internals_framer", "risk_blind", "balanced_strong"} <= profiles
+
+
+def test_validate_good_and_bad(tmp_path: Path) -> None:
+    good = data_dir() / "processes" / "amex_ai_pm_2026.yaml"
+    proc = run("validate", str(good))
+    assert proc.returncode == 0 and "OK" in proc.stdout
+    doc = yaml.safe_load(good.read_text())
+    doc["rounds"][3]["competencies"][1] = "risk_awarenes"
+    doc["rounds"][0]["minutes"] = -30
+    doc["debrief"]["competency_weights"]["leadership"] = -2
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(doc))
+    proc = run("validate", str(bad))
+    assert proc.returncode == 1
+    assert "3 errors" in proc.stderr
+    assert f"{bad}: rounds[3].competencies.risk_awarenes: unknown competency" in proc.stderr
+    assert f"{bad}: rounds[0].minutes: must be > 0 (got -30)" in proc.stderr
+    assert f"{bad}: debrief.competency_weights.leadership: must be >= 0 (got -2)" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_validate_profiles_file() -> None:
+    proc = run("validate", str(data_dir() / "profiles" / "amex_ai_pm_2026.yaml"))
+    assert proc.returncode == 0 and "5 profiles" in proc.stdout
+
+
+def test_simulate_json_and_csv_matches_api(tmp_path: Path) -> None:
+    out = tmp_path / "decisions.csv"
+    proc = run(
+        "simulate", "--process", "amex_ai_pm_2026", "--n", "20000", "--seed", "3",
+        "--out", str(out), "--json",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    for key in ("n", "hire_rate", "precision", "recall", "validity", "dollars_per_hire"):
+        assert key in summary
+    api = sim.simulate(sim.load_process("amex_ai_pm_2026"), n=20_000, rng=3).summary()
+    assert summary["hire_rate"] == pytest.approx(api["hire_rate"])
+    assert summary["validity"] == pytest.approx(api["validity"])
+    table = pd.read_csv(out)
+    assert len(table) == 20_000
+    assert (table["decision"] == "Hire").mean() == pytest.approx(api["hire_rate"])
+    assert not list(tmp_path.glob(".decisions.csv.*"))  # no temporary left behind
+
+
+def test_simulate_parquet(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    out = tmp_path / "d.parquet"
+    proc = run("simulate", "--process", "amex_ai_pm_2026", "--n", "1000", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert len(pd.read_parquet(out)) == 1000
+
+
+def test_simulate_from_file_path(tmp_path: Path) -> None:
+    src = data_dir() / "processes" / "amazon_style_loop.yaml"
+    copy = tmp_path / "mine.yaml"
+    copy.write_text(src.read_text())
+    proc = run("simulate", "--process", str(copy), "--n", "500", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["n"] == 500
+
+
+def test_what_if_json() -> None:
+    proc = run(
+        "what-if", "--process", "amex_ai_pm_2026", "--profile", "internals_framer",
+        "--set", "risk_awareness=8", "--seed", "2", "--json",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    process = sim.load_process("amex_ai_pm_2026")
+    profile = sim.load_profiles("amex_ai_pm_2026")["internals_framer"].with_levels(
+        risk_awareness=8
+    )
+    assert data["hire_probability"] == pytest.approx(sim.hire_probability(process, profile).hire)
+    mc = data["monte_carlo"]
+    assert abs(mc["hire_rate"] - data["hire_probability"]) < 5 * mc["se"] + 1e-3
+    total = sum(row["contribution"] for row in data["contributions"])
+    assert total == pytest.approx(data["aggregate_mean"] - data["threshold"])
+
+
+def test_what_if_text() -> None:
+    proc = run("what-if", "--process", "amex_ai_pm_2026", "--profile", "impact_framer")
+    assert proc.returncode == 0, proc.stderr
+    assert "hire probability (closed form)" in proc.stdout
+    assert "strategic_alignment" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "fragment"),
+    [
+        (["simulate", "--process", "amex_ai_pm_2026", "--bogus"], 2, "unrecognized arguments"),
+        (["simulate", "--process", "amex_ai_pm_2026", "--n", "-5"], 2, "must be >= 1, got -5"),
+        (["simulate", "--process", "amex_ai_pm_2026", "--n", "ten"], 2, "expected a whole number"),
+        (["simulate", "--process", "nope"], 1, "no process preset named 'nope'"),
+        (["simulate", "--process", "missing.yaml"], 1, "missing.yaml: file not found"),
+        (
+            ["simulate", "--process", "amex_ai_pm_2026", "--out", "x.txt"],
+            1,
+            "--out must end in .csv or .parquet",
+        ),
+        (
+            ["what-if", "--process", "amex_ai_pm_2026", "--profile", "nobody"],
+            1,
+            "no profile 'nobody'",
+        ),
+        (
+            ["what-if", "--process", "amex_ai_pm_2026", "--profile", "risk_blind", "--set", "x=1"],
+            1,
+            "unknown competency 'x'",
+        ),
+        (
+            [
+                "what-if",
+                "--process",
+                "amex_ai_pm_2026",
+                "--profile",
+                "risk_blind",
+                "--set",
+                "leadership=12",
+            ],
+            1,
+            "levels.leadership: must be within [1, 10] (got 12.0)",
+        ),
+        (
+            [
+                "what-if",
+                "--process",
+                "amex_ai_pm_2026",
+                "--profile",
+                "risk_blind",
+                "--framing",
+                "3",
+            ],
+            1,
+            "framing: must be <= 1 (got 3.0)",
+        ),
+        ([], 2, "required"),
+    ],
+)
+def test_errors_are_one_line(tmp_path: Path, args: list[str], code: int, fragment: str) -> None:
+    one_line_error(run(*args, cwd=tmp_path), code, fragment)
+
+
+def test_bad_process_file_in_simulate(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nname: y\n")
+    proc = run("simulate", "--process", str(bad), "--out", str(tmp_path / "o.csv"))
+    assert proc.returncode == 1
+    assert "name: duplicate key (line 2)" in proc.stderr
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_atomic_write_leaves_nothing_on_failure(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+
+    def half_then_fail(tmp: Path) -> None:
+        tmp.write_text("partial")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, half_then_fail)
+    assert list(tmp_path.iterdir()) == []
+    target.write_text("old")
+    with pytest.raises(RuntimeError):
+        atomic_write(target, lambda tmp: (_ for _ in ()).throw(RuntimeError("boom")))
+    assert target.read_text() == "old"  # the previous file survives a failed run
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_interrupted_cli_run_leaves_no_file(tmp_path: Path) -> None:
+    """SIGINT during a long run: exit 130, one line, no output file."""
+    import signal
+    import time
+
+    out = tmp_path / "big.csv"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim.cli", "simulate", "--process", "amex_ai_pm_2026",
+         "--n", "30000000", "--out", str(out)],
+        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(3.0)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.strip() == "hiring-sim: interrupted"
+    assert list(tmp_path.iterdir()) == []
