@@ -1,0 +1,1 @@
+"""Which signals sway the committee, and does it decide well? (analysis layer)"""

@@ -1,0 +1,504 @@
+"""What sways the decision on one candidate (a :class:`~sim.spec.Profile`).
+
+Everything here is exact and fast: the debrief aggregate of a profile is
+Gaussian, so hire probabilities come from the closed form (an orthant
+probability of gates, veto seats and aggregate) and tipping points from root
+finding (:func:`scipy.optimize.brentq`) on it, never from simulation.
+
+The candidate's *decision* in :func:`weight_stability` is the more likely
+outcome: Hire when the hire probability is at least 50 %.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from ..closed_form import HireProbability, hire_probability
+from ..errors import fail
+from ..spec import Process, Profile
+from ._linear import debrief_weights, hire_probability_batch, require_weighted_mean, slot_person
+
+__all__ = [
+    "NONE_WITHIN_SCALE",
+    "Sway",
+    "contribution_waterfall",
+    "framing_effect",
+    "sway",
+    "tipping_points",
+    "weight_stability",
+]
+
+#: Status of a tipping point that does not exist on the rating scale.
+NONE_WITHIN_SCALE = "none within the scale"
+
+_GRID = 161  # grid points used to bracket roots before brentq refines them
+
+
+class _Candidate:
+    """One profile compiled against one process: the pieces every analysis reuses."""
+
+    def __init__(self, process: Process, profile: Profile) -> None:
+        if not isinstance(process, Process):
+            raise fail("process", "must be a Process (see sim.load_process)", type(process))
+        if not isinstance(profile, Profile):
+            raise fail("profile", "must be a Profile (see sim.load_profiles)", type(profile))
+        require_weighted_mean(process, "sway analysis")
+        self.process, self.profile = process, profile
+        self.model = m = process.model
+        self.theta = profile.theta(process)
+        self.phi = float(profile.framing)
+        self.mean_s = m.perceived_mean(self.theta, self.phi)
+        loading = m.noise_loading
+        self.cov_s = loading.T @ loading
+        self.comp_w = np.array(
+            [process.debrief.competency_weights.get(c, 0.0) for c in process.competency_names]
+        )
+        self.person_w = np.array(
+            [process.debrief.interviewer_weights.get(p, 1.0) for p in process.interviewer_names]
+        )
+        self.weights = m.decision_weights
+
+    def hire(self, mean_s: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        w = self.weights if weights is None else weights
+        return hire_probability_batch(self.model, mean_s, w, self.cov_s)
+
+
+# --------------------------------------------------------------------------- contributions
+def contribution_waterfall(process: Process, profile: Profile) -> pd.DataFrame:
+    """Each competency's and each interviewer's share of aggregate minus threshold.
+
+    The expected aggregate is a weighted sum over ratings (slots); each slot's
+    term ``w_j * (expected perceived score_j - threshold)`` is split by what moves
+    it: the true level (relative to the threshold), the rater's leniency, halo
+    and the candidate's framing. Summing slots by competency, or by
+    interviewer, gives two waterfalls that each sum exactly (to rounding) to
+    the expected aggregate minus the threshold. Gates are ignored (this is the
+    aggregate the candidate gets if they reach the debrief).
+
+    Parameters
+    ----------
+    process : Process
+        Debrief rule ``weighted_mean``.
+    profile : Profile
+
+    Returns
+    -------
+    DataFrame
+        One row per weighed competency (``group == "competency"``), then one row
+        per interviewer (``group == "interviewer"``). Columns: ``group``,
+        ``name``, ``weight`` (share of the aggregate; sums to 1 per group),
+        ``expected_view`` (points; weighted mean of the expected scores),
+        ``level``, ``leniency``, ``halo``, ``framing`` (points; parts of the
+        contribution) and ``contribution`` (points). ``attrs`` holds
+        ``threshold`` and ``aggregate_mean`` (points).
+
+    Examples
+    --------
+    >>> import sim
+    >>> process = sim.load_process("amex_ai_pm_2026")
+    >>> profile = sim.load_profiles("amex_ai_pm_2026")["impact_framer"]
+    >>> table = contribution_waterfall(process, profile)
+    >>> gap = table.attrs["aggregate_mean"] - table.attrs["threshold"]
+    >>> bool(abs(table.groupby("group")["contribution"].sum() - gap).max() < 1e-12)
+    True
+    """
+    c = _Candidate(process, profile)
+    m, scale = c.model, process.scale
+    w = m.aggregate_weights
+    pps = scale.points_per_sd
+    k_of = m.slot_competency
+    identity_part = c.theta[k_of]
+    halo_part = c.theta @ m.A - identity_part
+    parts = {
+        "level": w * (identity_part - m.threshold) * pps,
+        "leniency": w * m.offset * pps,
+        "halo": w * halo_part * pps,
+        "framing": w * c.phi * m.framing * pps,
+    }
+    parts["contribution"] = w * (c.mean_s - m.threshold) * pps
+    parts["weight"] = w
+    parts["view"] = w * scale.to_points(c.mean_s)
+    frames = []
+    for group, names, index in (
+        ("competency", process.competency_names, k_of),
+        ("interviewer", process.interviewer_names, slot_person(m)),
+    ):
+        sums = {
+            key: np.bincount(index, weights=value, minlength=len(names))
+            for key, value in parts.items()
+        }
+        used = np.bincount(index, weights=(w > 0).astype(float), minlength=len(names)) > 0
+        view = sums.pop("view")
+        frame = pd.DataFrame({"group": group, "name": list(names), **sums})[used]
+        frame["expected_view"] = view[used] / frame["weight"].to_numpy()
+        frames.append(frame)
+    columns = [
+        "group",
+        "name",
+        "weight",
+        "expected_view",
+        "level",
+        "leniency",
+        "halo",
+        "framing",
+        "contribution",
+    ]
+    table = pd.concat(frames, ignore_index=True)[columns]
+    table.attrs["threshold"] = float(process.debrief.threshold)
+    table.attrs["aggregate_mean"] = float(scale.to_points(c.mean_s @ w))
+    return table
+
+
+# --------------------------------------------------------------------------- tipping points
+def _bracket(grid: np.ndarray, values: np.ndarray, target: float) -> tuple[float, float] | None:
+    """First grid interval from ``grid[0]`` on which ``values - target`` changes sign."""
+    diff = values - target
+    if diff[0] == 0:
+        return float(grid[0]), float(grid[0])
+    change = np.flatnonzero((np.sign(diff[1:]) != np.sign(diff[:-1])) | (diff[1:] == 0))
+    if change.size == 0:
+        return None
+    i = int(change[0])
+    return float(grid[i]), float(grid[i + 1])
+
+
+def _refine(f: Callable[[float], float], bracket: tuple[float, float], target: float) -> float:
+    """Root of ``f - target`` inside a bracket from :func:`_bracket`."""
+    a, b = sorted(bracket)
+    if a == b:
+        return a
+    fa, fb = f(a) - target, f(b) - target
+    if fb == 0:
+        return b
+    if fa == 0:
+        return a
+    return float(optimize.brentq(lambda x: f(x) - target, a, b, xtol=1e-12))
+
+
+def _tipping_points(c: _Candidate, target: float) -> pd.DataFrame:
+    process, m, scale = c.process, c.model, c.process.scale
+    p_now = float(c.hire(c.mean_s)[0])
+    lo, hi = float(scale.to_z(scale.min)), float(scale.to_z(scale.max))
+    rows = []
+    for k, name in enumerate(process.competency_names):
+        level_now = float(scale.to_points(c.theta[k]))
+        loading = m.A[k]  # change of every perceived score per unit (z) of this level
+
+        def at(z: float, k: int = k, loading: np.ndarray = loading) -> float:
+            return float(c.hire(c.mean_s + (z - c.theta[k]) * loading)[0])
+
+        if not np.any(loading @ c.weights):
+            rows.append((name, level_now, p_now, math.nan, math.nan, "no effect"))
+            continue
+        # Search away from the current level in both directions; keep the nearer root.
+        up = np.linspace(c.theta[k], hi, _GRID)
+        down = np.linspace(c.theta[k], lo, _GRID)
+        shifts = np.concatenate([up, down]) - c.theta[k]
+        probs = c.hire(c.mean_s[None, :] + shifts[:, None] * loading[None, :])
+        brackets = [
+            _bracket(grid, vals, target)
+            for grid, vals in ((up, probs[:_GRID]), (down, probs[_GRID:]))
+        ]
+        found = [b for b in brackets if b is not None]
+        if not found:
+            rows.append((name, level_now, p_now, math.nan, math.nan, NONE_WITHIN_SCALE))
+            continue
+        # Only the crossing nearest to the current level is refined.
+        nearest = min(found, key=lambda b: min(abs(b[0] - c.theta[k]), abs(b[1] - c.theta[k])))
+        z_tip = _refine(at, nearest, target)
+        level_tip = float(scale.to_points(z_tip))
+        change = level_tip - level_now
+        status = f"{'raise' if change >= 0 else 'lower'} by {abs(change):.2f} points"
+        rows.append((name, level_now, p_now, level_tip, change, status))
+    columns = ["competency", "level", "hire_probability", "tipping_level", "change", "status"]
+    return pd.DataFrame(rows, columns=columns).set_index("competency")
+
+
+def tipping_points(process: Process, profile: Profile, *, target: float = 0.5) -> pd.DataFrame:
+    """Per competency, the level (points) at which hire probability reaches ``target``.
+
+    Each competency is moved alone, the others held at the profile's levels;
+    the search runs over the whole rating scale and keeps the crossing nearest
+    to the current level.
+
+    Parameters
+    ----------
+    process : Process
+        Debrief rule ``weighted_mean``.
+    profile : Profile
+    target : float, default 0.5
+        Hire probability to reach, in (0, 1).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by competency. Columns ``level`` (points, now),
+        ``hire_probability`` (now), ``tipping_level`` (points; NaN when none),
+        ``change`` (points, ``tipping_level - level``) and ``status``
+        ("raise by ...", "lower by ...", ``"none within the scale"``, or
+        ``"no effect"`` for a competency no decision score uses).
+
+    Examples
+    --------
+    >>> import sim
+    >>> process = sim.load_process("amex_ai_pm_2026")
+    >>> profile = sim.load_profiles("amex_ai_pm_2026")["internals_framer"]
+    >>> tips = tipping_points(process, profile)
+    >>> level = tips.loc["dollar_impact", "tipping_level"]
+    >>> p = sim.hire_probability(process, profile.with_levels(dollar_impact=level)).hire
+    >>> round(p, 6)
+    0.5
+    """
+    if isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target < 1:
+        raise fail("target", "must be a probability in (0, 1)", target)
+    return _tipping_points(_Candidate(process, profile), float(target))
+
+
+# --------------------------------------------------------------------------- weight stability
+def _weights_stability(c: _Candidate) -> pd.DataFrame:
+    process, m = c.process, c.model
+    p_now = float(c.hire(c.mean_s)[0])
+    hired = p_now >= 0.5
+    agg_now = m.aggregate_weights
+    # t in [0, 1) maps to a raw weight ref * t / (1 - t): t = 1/2 is the current weight.
+    t_grid = np.linspace(0.0, 1.0, _GRID)[:-1]
+    rows = []
+    groups = (
+        ("competency", process.competency_names, c.comp_w),
+        ("interviewer", process.interviewer_names, c.person_w),
+    )
+    person_of_slot = slot_person(m)
+    for group, names, raw in groups:
+        positive = raw[raw > 0]
+        slot_of = m.slot_competency if group == "competency" else person_of_slot
+        for i, name in enumerate(names):
+            if not np.any(slot_of == i):
+                continue  # never rated: this weight cannot matter
+            ref = raw[i] if raw[i] > 0 else (positive.mean() if positive.size else 1.0)
+
+            def batch(
+                t: np.ndarray, group: str = group, i: int = i, raw: np.ndarray = raw, ref=ref
+            ) -> np.ndarray:
+                table = np.repeat(raw[None, :], np.size(t), axis=0)
+                table[:, i] = ref * np.asarray(t, dtype=float) / (1.0 - np.asarray(t))
+                comp = table if group == "competency" else c.comp_w
+                person = table if group == "interviewer" else c.person_w
+                return c.hire(c.mean_s, debrief_weights(m, comp, person))
+
+            def prob(t: float, batch=batch) -> float:
+                return float(batch(np.array([t]))[0])
+
+            t_now = 0.5 if raw[i] > 0 else 0.0
+            probs = batch(t_grid)
+            up, down = t_grid >= t_now, t_grid <= t_now
+            # The crossing nearest to the current weight, each way.
+            bracket_up = _bracket(t_grid[up], probs[up], 0.5)
+            bracket_down = _bracket(t_grid[down][::-1], probs[down][::-1], 0.5)
+            t_up = math.nan if bracket_up is None else _refine(prob, bracket_up, 0.5)
+            t_down = math.nan if bracket_down is None else _refine(prob, bracket_down, 0.5)
+            lower = math.nan if math.isnan(t_down) else ref * t_down / (1 - t_down)
+            upper = math.nan if math.isnan(t_up) else ref * t_up / (1 - t_up)
+            rows.append(
+                {
+                    "group": group,
+                    "name": name,
+                    "weight": float(raw[i]),
+                    "share": float(agg_now[slot_of == i].sum()),
+                    "decision": "Hire" if hired else "No Hire",
+                    "flips_below": lower,
+                    "flips_above": upper,
+                    "stable_range": _range_text(lower, upper),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _range_text(lower: float, upper: float) -> str:
+    low = "0" if math.isnan(lower) else f"{lower:.3g}"
+    high = "no limit" if math.isnan(upper) else f"{upper:.3g}"
+    return f"{low} .. {high}"
+
+
+def weight_stability(process: Process, profile: Profile) -> pd.DataFrame:
+    """How far each debrief weight can move before the candidate's decision flips.
+
+    One weight moves at a time over ``[0, inf)``; the aggregate renormalises,
+    so the other weights are rescaled. The decision is Hire when the hire
+    probability is at least 50 %.
+
+    Parameters
+    ----------
+    process : Process
+        Debrief rule ``weighted_mean``.
+    profile : Profile
+
+    Returns
+    -------
+    DataFrame
+        One row per competency weight (``group == "competency"``) and per
+        interviewer weight (``group == "interviewer"``). Columns ``group``,
+        ``name``, ``weight`` (raw weight now), ``share`` (its share of the
+        aggregate now), ``decision`` (now), ``flips_below`` and ``flips_above``
+        (raw weights at which the decision flips, nearest each way; NaN when it
+        never flips that way) and ``stable_range`` (text).
+
+    Examples
+    --------
+    >>> import sim
+    >>> process = sim.load_process("amex_ai_pm_2026")
+    >>> profile = sim.load_profiles("amex_ai_pm_2026")["impact_framer"]
+    >>> table = weight_stability(process, profile).set_index("name")
+    >>> table.loc["dollar_impact", "decision"]
+    'Hire'
+    """
+    return _weights_stability(_Candidate(process, profile))
+
+
+# --------------------------------------------------------------------------- framing
+def _framing(c: _Candidate) -> pd.DataFrame:
+    process, m, scale = c.process, c.model, c.process.scale
+    values = np.array([-1.0, c.phi, 1.0])
+    mean_s = c.mean_s[None, :] + (values - c.phi)[:, None] * m.framing[None, :]
+    probs = c.hire(mean_s)
+    w = m.aggregate_weights
+    table = pd.DataFrame(
+        {
+            "framing": values,
+            "hire_probability": probs,
+            "aggregate_mean": scale.to_points(mean_s @ w),
+        },
+        index=pd.Index(["framing -1", "as given", "framing +1"], name="scenario"),
+    )
+    for k, name in enumerate(process.competency_names):
+        mine = (m.slot_competency == k) & (w > 0)
+        if not mine.any():
+            mine = m.slot_competency == k
+            if not mine.any():
+                continue
+            share = np.full(mine.sum(), 1.0 / mine.sum())
+        else:
+            share = w[mine] / w[mine].sum()
+        table[name] = scale.to_points(mean_s[:, mine] @ share)
+    return table
+
+
+def framing_effect(process: Process, profile: Profile) -> pd.DataFrame:
+    """Hire probability and expected views with framing -1, as given, and +1.
+
+    The article's story: the same facts framed as model internals (-1) or as
+    dollar impact (+1) read as 4/10 or 8/10 on strategic alignment.
+
+    Parameters
+    ----------
+    process : Process
+        Debrief rule ``weighted_mean``.
+    profile : Profile
+
+    Returns
+    -------
+    DataFrame
+        Rows ``"framing -1"``, ``"as given"``, ``"framing +1"``; columns
+        ``framing``, ``hire_probability``, ``aggregate_mean`` (points), then one
+        column per assessed competency: the committee's expected view of it
+        (points; interviewer-weighted mean of its expected scores).
+
+    Examples
+    --------
+    >>> import sim
+    >>> process = sim.load_process("amex_ai_pm_2026")
+    >>> profile = sim.load_profiles("amex_ai_pm_2026")["impact_framer"]
+    >>> table = framing_effect(process, profile)
+    >>> table["strategic_alignment"].round(1).tolist()
+    [4.3, 8.3, 8.3]
+    """
+    return _framing(_Candidate(process, profile))
+
+
+# --------------------------------------------------------------------------- all together
+@dataclass(frozen=True)
+class Sway:
+    """What sways the decision on one profile (see :func:`sway`).
+
+    Attributes
+    ----------
+    process, profile : str
+        Names.
+    probability : HireProbability
+        Exact outcome probabilities now.
+    contributions, tipping_points, weight_stability, framing : DataFrame
+        As returned by the functions of the same names.
+    """
+
+    process: str
+    profile: str
+    probability: HireProbability
+    contributions: pd.DataFrame
+    tipping_points: pd.DataFrame
+    weight_stability: pd.DataFrame
+    framing: pd.DataFrame
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (NaN stays NaN; the CLI prints it as null)."""
+        return {
+            "process": self.process,
+            "profile": self.profile,
+            "hire_probability": self.probability.hire,
+            "hold_probability": self.probability.hold,
+            "reach_debrief": self.probability.reach_debrief,
+            "aggregate_mean": self.probability.aggregate_mean,
+            "aggregate_sd": self.probability.aggregate_sd,
+            "threshold": self.contributions.attrs["threshold"],
+            "contributions": _records(self.contributions),
+            "tipping_points": _records(self.tipping_points.reset_index()),
+            "weight_stability": _records(self.weight_stability),
+            "framing": _records(self.framing.reset_index()),
+        }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for row in frame.to_dict("records"):
+        out.append({k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()})
+    return out
+
+
+def sway(process: Process, profile: Profile) -> Sway:
+    """Contributions, tipping points, weight stability and framing of one profile.
+
+    Parameters
+    ----------
+    process : Process
+        Debrief rule ``weighted_mean``.
+    profile : Profile
+
+    Returns
+    -------
+    Sway
+
+    Examples
+    --------
+    >>> import sim
+    >>> from sim.analysis import sway
+    >>> process = sim.load_process("amex_ai_pm_2026")
+    >>> result = sway(process, sim.load_profiles("amex_ai_pm_2026")["impact_framer"])
+    >>> round(result.probability.hire, 3) == round(result.framing.loc["as given",
+    ...     "hire_probability"], 3)
+    True
+    """
+    c = _Candidate(process, profile)
+    return Sway(
+        process=process.name,
+        profile=profile.name,
+        probability=hire_probability(process, profile),
+        contributions=contribution_waterfall(process, profile),
+        tipping_points=_tipping_points(c, 0.5),
+        weight_stability=_weights_stability(c),
+        framing=_framing(c),
+    )
