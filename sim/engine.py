@@ -14,8 +14,9 @@ from typing import Literal
 
 import numpy as np
 
+from .debrief import N_DRAWS, decide
 from .errors import fail
-from .model import HIRE, HOLD, NO_HIRE, LinearModel
+from .model import HIRE, HOLD, NO_HIRE
 from .result import Result
 from .spec import Pool, Process, Profile
 
@@ -52,45 +53,6 @@ def _block_generator(root: np.random.SeedSequence, block: int) -> np.random.Gene
     return np.random.Generator(np.random.PCG64(child))
 
 
-def decide(model: LinearModel, perceived: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Funnel and debrief for perceived scores.
-
-    Parameters
-    ----------
-    model : LinearModel
-    perceived : ndarray, shape (n, S)
-        Perceived scores (z) of every slot.
-
-    Returns
-    -------
-    stage : ndarray of int8, shape (n,)
-        Index of the round at whose gate the candidate left, or the number of
-        rounds for those who reached the debrief.
-    aggregate : ndarray, shape (n,)
-        Debrief aggregate (z); NaN for those who did not reach the debrief.
-    decision : ndarray of int8, shape (n,)
-        ``NO_HIRE``, ``HIRE`` or ``HOLD``.
-    """
-    n_rounds = len(model.process.rounds)
-    scores = perceived @ model.decision_weights
-    n_gates = model.gate_cuts.size
-    n_veto = model.veto_seats.size
-    stage = np.full(perceived.shape[0], n_rounds, dtype=np.int8)
-    for g in range(n_gates):
-        leaves = (stage == n_rounds) & (scores[:, g] < model.gate_cuts[g])
-        stage[leaves] = model.gate_rounds[g]
-    reached = stage == n_rounds
-    aggregate = np.where(reached, scores[:, -1], np.nan)
-    vetoed = (scores[:, n_gates : n_gates + n_veto] < model.veto_cuts).any(axis=1)
-    allowed = reached & ~vetoed
-    margin = scores[:, -1] - model.threshold
-    decision = np.full(perceived.shape[0], NO_HIRE, dtype=np.int8)
-    decision[allowed & (margin >= model.hold_band)] = HIRE
-    if model.hold_band > 0:
-        decision[allowed & (np.abs(margin) < model.hold_band)] = HOLD
-    return stage, aggregate, decision
-
-
 class _Job:
     """Everything a chunk needs, and the preallocated outputs it writes into."""
 
@@ -111,6 +73,24 @@ class _Job:
         k, s, p = model.n_competencies, model.n_slots, model.n_seats
         self.width = (k + 1 if self.is_pool else 0) + p + s + 1
         self.noise_loading = model.noise_loading
+        # One matmul per block gives every perceived score and performance:
+        # draws (n, width) @ loading (width, S + 1), plus constants.
+        if self.is_pool:
+            chol_t = model.pool_chol.T
+            loading = np.zeros((self.width, s + 1))
+            loading[:k, :s] = chol_t @ model.A
+            loading[:k, s] = chol_t @ model.truth_weights
+            loading[k + 1 : k + 1 + p + s, :s] = self.noise_loading
+            loading[-1, s] = model.truth_noise
+            self.loading = loading
+            self.constant = model.offset + model.pool_mean @ model.A
+        else:
+            loading = np.zeros((self.width, s + 1))
+            loading[: p + s, :s] = self.noise_loading
+            loading[-1, s] = model.truth_noise
+            self.loading = loading
+            self.profile_mean = model.perceived_mean(theta_table, phi_table)
+            self.profile_truth = (theta_table - model.pool_mean) @ model.truth_weights
         pool = process.pool
         self.framing_mean, self.framing_sd = pool.framing_mean, pool.framing_sd
         self.stage = np.empty(total, dtype=np.int8)
@@ -120,6 +100,7 @@ class _Job:
         self.framing = np.empty(total)
         self.theta = np.empty((total, k)) if keep == "all" else None
         self.perceived = np.empty((total, s)) if keep == "all" else None
+        self.debrief_draws = np.empty((total, N_DRAWS)) if keep == "all" else None
 
     def run(self, start: int, stop: int) -> int:
         """Simulate candidates ``start:stop`` (``start`` on a block boundary), block by block.
@@ -133,28 +114,37 @@ class _Job:
 
     def _block(self, start: int, stop: int) -> None:
         m = self.model
-        k = m.n_competencies
+        k, s = m.n_competencies, m.n_slots
         gen = _block_generator(self.root, start // BLOCK)
         draws = gen.standard_normal((stop - start, self.width))
+        # The debrief's own randomness, drawn after the ratings from the same block stream.
+        debrief_draws = gen.standard_normal((stop - start, N_DRAWS))
+        linear = draws @ self.loading
+        perceived = linear[:, :s]
         if self.is_pool:
-            theta = m.pool_mean + draws[:, :k] @ m.pool_chol.T
             phi = np.clip(self.framing_mean + self.framing_sd * draws[:, k], -1.0, 1.0)
-            noise = draws[:, k + 1 :]
+            perceived += self.constant
+            perceived += phi[:, None] * m.framing
+            truth = linear[:, s]
         else:
             which = np.arange(start, stop) // self.n_each
-            theta = self.theta_table[which]
             phi = self.phi_table[which]
-            noise = draws
-        perceived = m.perceived_mean(theta, phi) + noise[:, :-1] @ self.noise_loading
-        stage, aggregate, decision = decide(m, perceived)
-        truth = (theta - m.pool_mean) @ m.truth_weights + m.truth_noise * noise[:, -1]
+            perceived += self.profile_mean[which]
+            truth = linear[:, s] + self.profile_truth[which]
+        stage, aggregate, decision = decide(m, perceived, debrief_draws)
         sl = slice(start, stop)
         self.stage[sl], self.aggregate[sl], self.decision[sl] = stage, aggregate, decision
         self.performance[sl], self.framing[sl] = truth, phi
         if self.theta is not None and self.perceived is not None:
+            if self.is_pool:
+                self.theta[sl] = m.pool_mean + draws[:, :k] @ m.pool_chol.T
+            else:
+                self.theta[sl] = self.theta_table[which]
             # Ratings from rounds after a candidate left are never made.
             perceived[m.slot_round[None, :] > stage[:, None]] = np.nan
-            self.theta[sl], self.perceived[sl] = theta, perceived
+            self.perceived[sl] = perceived
+        if self.debrief_draws is not None:
+            self.debrief_draws[sl] = debrief_draws
 
 
 def simulate(
@@ -254,6 +244,7 @@ def simulate(
         framing=job.framing,
         theta=job.theta,
         perceived=job.perceived,
+        debrief_draws=job.debrief_draws,
     )
 
 

@@ -15,6 +15,7 @@ maps of ``s``. The Monte Carlo engine and the closed forms share these matrices.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -73,7 +74,7 @@ class LinearModel:
         """Number of competencies (K)."""
         return int(self.A.shape[0])
 
-    @property
+    @cached_property
     def decision_weights(self) -> np.ndarray:
         """(S, G + V + 1): gate scores, veto-seat scores, aggregate, in that order."""
         return np.column_stack(
@@ -84,7 +85,7 @@ class LinearModel:
         """Expected perceived scores given levels (n, K) and framing (n,): (n, S)."""
         return self.offset + theta @ self.A + np.asarray(phi)[..., None] * self.framing
 
-    @property
+    @cached_property
     def noise_loading(self) -> np.ndarray:
         """(P + S, S): perceived-score noise as a map of standard normal draws."""
         return np.vstack([self.H, np.diag(self.sigma)])
