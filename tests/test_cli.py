@@ -230,3 +230,19 @@ def test_interrupted_cli_run_leaves_no_file(tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     assert err.strip() == "hiring-sim: interrupted"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_bar_on_a_terminal(monkeypatch, capsys) -> None:
+    from sim import cli
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert cli.main(["simulate", "--process", "amex_ai_pm_2026", "--n", "300000"]) == 0
+    err = capsys.readouterr().err
+    assert "300k/300k" in err or "cand/s" in err, err
+
+
+def test_no_progress_bar_when_not_a_terminal(capsys) -> None:
+    from sim import cli
+
+    assert cli.main(["simulate", "--process", "amex_ai_pm_2026", "--n", "300000"]) == 0
+    assert capsys.readouterr().err == ""
