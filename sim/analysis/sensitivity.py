@@ -163,8 +163,8 @@ def first_order(x: np.ndarray, y: np.ndarray, m: int | None = None) -> np.ndarra
     >>> rng = np.random.default_rng(0)
     >>> x = rng.standard_normal((50_000, 2))
     >>> y = x[:, 0] + 0.5 * rng.standard_normal(50_000)
-    >>> first_order(x, y).round(2).tolist()  # exact: 0.8 and 0
-    [0.8, 0.0]
+    >>> first_order(x, y).round(2).tolist()  # exact 0.8 and 0; the classes lose a little
+    [0.79, 0.0]
     """
     y = np.asarray(y, dtype=float)
     labels, m = classes(x, m)
@@ -512,7 +512,7 @@ def global_sensitivity(
     >>> process = sim.load_process("amex_ai_pm_2026")
     >>> table = global_sensitivity(process, n=20_000, rng=1)
     >>> aggregate = table[table.output == "aggregate"]
-    >>> round(aggregate["shapley"].sum(), 12)
+    >>> round(float(aggregate["shapley"].sum()), 12)
     1.0
     """
     sd_l = _check(n, leniency_sd, process)
