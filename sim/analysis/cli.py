@@ -162,7 +162,7 @@ def register(subparsers: Any) -> None:
         "audit", help="decision quality vs random, noise audit, panel reliability"
     )
     p.add_argument("--process", required=True, help="preset name or YAML file")
-    p.add_argument("--n", type=_whole(40), default=20_000, help="candidates (default 20000)")
+    p.add_argument("--n", type=_whole(100), default=20_000, help="candidates (default 20000)")
     p.add_argument("--seed", type=_whole(0), default=0, help="random seed (default 0)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_audit)

@@ -39,7 +39,7 @@ __all__ = ["COMPONENTS", "noise_audit"]
 
 #: Components of the audit, in table order.
 COMPONENTS: tuple[str, ...] = ("system", "level", "pattern", "stable_pattern", "occasion")
-_BATCHES = 20
+_BATCHES = 50
 
 
 def _components(ratings: np.ndarray) -> np.ndarray:
@@ -130,7 +130,7 @@ def noise_audit(
     process : Process
         Needs at least two interviewers.
     n : int, default 1000
-        Candidates in the audit (>= 40), drawn from the process's pool.
+        Candidates in the audit (>= 100), drawn from the process's pool.
     occasions : int, default 2
         Times every interviewer interviews every candidate in every round
         (>= 2 separates occasion noise from stable pattern noise; with 1 those
@@ -145,7 +145,7 @@ def noise_audit(
         :data:`COMPONENTS`. Columns ``variance`` (points squared), ``sd``
         (points), ``share`` (of system noise variance), ``expected`` (the
         variance the spec implies, points squared) and ``se`` (standard error
-        of ``variance``, from 20 batches of candidates).
+        of ``variance``, from 50 batches of candidates).
 
     Examples
     --------
@@ -160,7 +160,7 @@ def noise_audit(
         raise fail("process", "must be a Process (see sim.load_process)", type(process).__name__)
     if len(process.interviewers) < 2:
         raise fail("process.interviewers", "a noise audit needs at least two interviewers")
-    for name, value, low in (("n", n, 40), ("occasions", occasions, 1)):
+    for name, value, low in (("n", n, 100), ("occasions", occasions, 1)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
             raise fail(name, f"must be an integer >= {low}", value)
     gen = np.random.default_rng(as_seed_sequence(rng))
