@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .debrief import effective_aggregate_weights, gaussian_decisions
 from .errors import fail
 from .model import LinearModel
 from .spec import Pool, Process, Profile
@@ -96,7 +97,11 @@ def hire_probability(process: Process, candidate: Profile | Pool) -> HireProbabi
     Parameters
     ----------
     process : Process
-        Debrief rule ``weighted_mean`` (continuous scores, linear rule).
+        A debrief whose decision is Gaussian: rules ``weighted_mean``, ``veto``,
+        ``consensus``, ``discretion`` (and ``trimmed_mean`` with ``trim: 0``),
+        with any peeking and anchoring; a random speaking order with anchoring
+        is averaged over every order (up to six speakers). Other rules raise a
+        SpecError naming ``debrief.rule`` (see :func:`sim.debrief.gaussian_decisions`).
     candidate : Profile or Pool
         A profile (fixed levels and framing) or a pool with ``framing_sd == 0``
         (then the answer is the pool's expected hire rate).
@@ -118,17 +123,19 @@ def hire_probability(process: Process, candidate: Profile | Pool) -> HireProbabi
         raise fail("process", "must be a Process", type(process).__name__)
     m: LinearModel = process.model
     mean_s, cov_s = _moments(process, candidate)
-    weights = m.decision_weights
-    mean = mean_s @ weights
-    cov = weights.T @ cov_s @ weights
-    lower = np.concatenate([m.gate_cuts, m.veto_cuts, [m.threshold + m.hold_band]])
-    hire = orthant_probability(mean, cov, lower)
-    if m.hold_band > 0:
-        lower_hold = lower.copy()
-        lower_hold[-1] = m.threshold - m.hold_band
-        hold = orthant_probability(mean, cov, lower_hold) - hire
-    else:
-        hold = 0.0
+    # One Gaussian component per speaking order (one unless the order is random).
+    hire = hold = first = second = 0.0
+    for share, part in gaussian_decisions(process):
+        mean = mean_s @ part.weights + part.shift
+        cov = part.weights.T @ cov_s @ part.weights + np.diag(part.noise_sd**2)
+        p_hire = orthant_probability(mean, cov, part.lower)
+        hire += share * p_hire
+        if m.hold_band > 0:
+            lower_hold = part.lower.copy()
+            lower_hold[-1] = m.threshold - m.hold_band
+            hold += share * (orthant_probability(mean, cov, lower_hold) - p_hire)
+        first += share * mean[-1]
+        second += share * (cov[-1, -1] + mean[-1] ** 2)
     n_gates = m.gate_cuts.size
     reach = orthant_probability(mean[:n_gates], cov[:n_gates, :n_gates], m.gate_cuts)
     scale = process.scale
@@ -137,8 +144,8 @@ def hire_probability(process: Process, candidate: Profile | Pool) -> HireProbabi
         hold=max(hold, 0.0),
         no_hire=max(1.0 - hire - max(hold, 0.0), 0.0),
         reach_debrief=reach,
-        aggregate_mean=scale.to_points(mean[-1]),
-        aggregate_sd=float(np.sqrt(cov[-1, -1]) * scale.points_per_sd),
+        aggregate_mean=scale.to_points(first),
+        aggregate_sd=float(np.sqrt(max(second - first**2, 0.0)) * scale.points_per_sd),
     )
 
 
@@ -158,19 +165,22 @@ def contributions(process: Process, profile: Profile) -> pd.DataFrame:
         true level, points), ``expected_view`` (the committee's expected view,
         points, with leniency, halo and framing), ``contribution`` (points;
         ``weight * (expected_view - threshold)``). Contributions sum exactly to
-        the expected aggregate minus the threshold.
+        the expected spoken aggregate minus the threshold (for ``discretion``
+        the manager's bias comes on top).
     """
     m = process.model
     scale = process.scale
     theta = profile.theta(process)
     mean_s = m.perceived_mean(theta, profile.framing)
+    # Peeking and anchoring move weight between slots (early speakers gain influence).
+    weights = effective_aggregate_weights(process)
     rows = []
     for k, name in enumerate(process.competency_names):
         mine = m.slot_competency == k
-        share = float(m.aggregate_weights[mine].sum())
+        share = float(weights[mine].sum())
         if share == 0:
             continue
-        view_z = float(m.aggregate_weights[mine] @ mean_s[mine]) / share
+        view_z = float(weights[mine] @ mean_s[mine]) / share
         rows.append(
             {
                 "competency": name,

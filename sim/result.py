@@ -38,6 +38,9 @@ class Result:
         Perceived score of every slot (z); NaN for rounds after the candidate left.
     profiles : tuple of Profile, or None
         The profiles simulated (candidate ``i`` is profile ``i // n_each``).
+    debrief_draws : ndarray, shape (n, 3), or None
+        The debrief's standard normals (speaking order, vote coins, the hiring
+        manager's noise) so :func:`sim.debrief.redecide` can re-run the debrief.
     """
 
     process: Process
@@ -49,6 +52,7 @@ class Result:
     theta: np.ndarray | None = None
     perceived: np.ndarray | None = None
     profiles: tuple[Profile, ...] | None = None
+    debrief_draws: np.ndarray | None = None
 
     # ------------------------------------------------------------------ arrays
     @property

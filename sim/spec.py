@@ -28,7 +28,10 @@ if TYPE_CHECKING:
     from .model import LinearModel
 
 __all__ = [
+    "PROTOCOLS",
     "RULES",
+    "SPEAKING_ORDERS",
+    "TIE_RULES",
     "Competency",
     "Debrief",
     "Interviewer",
@@ -40,8 +43,23 @@ __all__ = [
     "Truth",
 ]
 
-#: Decision rules the debrief understands.
-RULES: tuple[str, ...] = ("weighted_mean",)
+#: Decision rules the debrief understands (see :mod:`sim.debrief` for each one).
+RULES: tuple[str, ...] = (
+    "weighted_mean",
+    "median",
+    "trimmed_mean",
+    "majority",
+    "consensus",
+    "veto",
+    "discretion",
+    "public_vote",
+)
+#: Speaking orders by name; an explicit list of interviewer names is also accepted.
+SPEAKING_ORDERS: tuple[str, ...] = ("seniority", "reverse_seniority", "listed", "random")
+#: Debrief protocols: views stated aloud in turn, or independent written views first.
+PROTOCOLS: tuple[str, ...] = ("spoken", "written_first")
+#: What a public voter does when their signal exactly offsets the votes so far.
+TIE_RULES: tuple[str, ...] = ("coin", "own_signal")
 
 
 # --------------------------------------------------------------------------- checks
@@ -283,6 +301,9 @@ class Interviewer:
         Multiplier on each competency's framing effect.
     label_cuts, recommendation_cuts : tuple of float, optional
         Their own cut points (points); ``None`` means the scale's.
+    seniority : float
+        Seniority level (>= 0, e.g. years or grade): orders who speaks first at
+        the debrief and, with ``Debrief.senior_pull``, how much others follow them.
     """
 
     name: str
@@ -293,6 +314,7 @@ class Interviewer:
     framing_sensitivity: float = 1.0
     label_cuts: tuple[float, ...] | None = None
     recommendation_cuts: tuple[float, ...] | None = None
+    seniority: float = 0.0
 
     def __post_init__(self) -> None:
         c = _Checker()
@@ -302,6 +324,7 @@ class Interviewer:
             "noise_sd": c.number("noise_sd", self.noise_sd, low=0.0),
             "halo": c.number("halo", self.halo, low=0.0),
             "framing_sensitivity": c.number("framing_sensitivity", self.framing_sensitivity),
+            "seniority": c.number("seniority", self.seniority, low=0.0),
         }
         for key in ("label_cuts", "recommendation_cuts"):
             if getattr(self, key) is not None:
@@ -356,7 +379,39 @@ class Debrief:
     scores it received; the aggregate is the competency-weighted mean of those
     views (points). Hire when ``aggregate >= threshold + hold_band``, No Hire when
     ``aggregate <= threshold - hold_band``, Hold in between; a "no" recommendation
-    from a veto holder turns any outcome into No Hire.
+    from a veto holder turns any outcome into No Hire. Other rules and the
+    dynamics of the spoken debrief are described in :mod:`sim.debrief`.
+
+    Parameters
+    ----------
+    rule : str
+        One of :data:`RULES`.
+    trim : float
+        ``trimmed_mean``: share of the judgments' weight cut from each tail, [0, 0.5).
+    hiring_manager : str, optional
+        ``discretion``: the interviewer whose own view the manager mixes in.
+    manager_noise, manager_bias : float
+        ``discretion``: SD and shift (points) of the manager's reading of the aggregate.
+    manager_self_weight : float
+        ``discretion``: weight in [0, 1] of the manager's own stated view (needs
+        ``hiring_manager``).
+    speaking_order : str or tuple of str
+        One of :data:`SPEAKING_ORDERS` (``"seniority"``: most senior first) or
+        every speaking interviewer's name in order.
+    anchoring : float
+        ``alpha`` in [0, 1]: each stated judgment moves this share of the way
+        toward the judgments already spoken.
+    senior_pull : float
+        >= 0: an earlier speaker's view counts ``1 + senior_pull * seniority`` times
+        in the anchor.
+    protocol : str
+        ``"spoken"`` or ``"written_first"`` (independent written views first:
+        no anchoring, and public votes become independent written votes).
+    peeking : float
+        Share in [0, 1] by which each scorecard moves toward the scorecards of
+        earlier rounds before it is submitted.
+    tie_rule : str
+        ``public_vote``: one of :data:`TIE_RULES`.
     """
 
     threshold: float
@@ -367,6 +422,17 @@ class Debrief:
     veto: tuple[str, ...] = ()
     minutes: float = 90.0
     day: float | None = None
+    trim: float = 0.2
+    hiring_manager: str | None = None
+    manager_noise: float = 0.5
+    manager_bias: float = 0.0
+    manager_self_weight: float = 0.0
+    speaking_order: str | tuple[str, ...] = "seniority"
+    anchoring: float = 0.0
+    senior_pull: float = 0.0
+    protocol: str = "spoken"
+    peeking: float = 0.0
+    tie_rule: str = "coin"
 
     def __post_init__(self) -> None:
         c = _Checker()
@@ -374,6 +440,15 @@ class Debrief:
             "threshold": c.number("threshold", self.threshold),
             "hold_band": c.number("hold_band", self.hold_band, low=0.0),
             "minutes": c.number("minutes", self.minutes, low=0.0, low_open=True),
+            "trim": c.number("trim", self.trim, low=0.0),
+            "manager_noise": c.number("manager_noise", self.manager_noise, low=0.0),
+            "manager_bias": c.number("manager_bias", self.manager_bias),
+            "manager_self_weight": c.number(
+                "manager_self_weight", self.manager_self_weight, low=0.0, high=1.0
+            ),
+            "anchoring": c.number("anchoring", self.anchoring, low=0.0, high=1.0),
+            "senior_pull": c.number("senior_pull", self.senior_pull, low=0.0),
+            "peeking": c.number("peeking", self.peeking, low=0.0, high=1.0),
             "competency_weights": _frozen_map(
                 c.weights("competency_weights", self.competency_weights)
             ),
@@ -386,6 +461,31 @@ class Debrief:
             c.add("competency_weights", "must give at least one weight", {})
         if self.rule not in RULES:
             c.add("rule", f"must be one of {', '.join(RULES)}", self.rule)
+        if values["trim"] is not None and values["trim"] >= 0.5:
+            c.add("trim", "must be < 0.5 (the share cut from each tail)", self.trim)
+        if self.hiring_manager is not None:
+            c.name("hiring_manager", self.hiring_manager)
+        if isinstance(self.speaking_order, str):
+            if self.speaking_order not in SPEAKING_ORDERS:
+                names = ", ".join(SPEAKING_ORDERS)
+                c.add(
+                    "speaking_order",
+                    f"must be one of {names} or a list of names",
+                    self.speaking_order,
+                )
+        else:
+            values["speaking_order"] = c.names("speaking_order", self.speaking_order)
+        for key, allowed in (("protocol", PROTOCOLS), ("tie_rule", TIE_RULES)):
+            if getattr(self, key) not in allowed:
+                c.add(key, f"must be one of {', '.join(allowed)}", getattr(self, key))
+        if self.rule == "veto" and not self.veto:
+            c.add("veto", "rule 'veto' needs at least one veto holder", [])
+        if self.manager_self_weight and self.hiring_manager is None:
+            c.add(
+                "manager_self_weight",
+                "needs hiring_manager (whose own view is mixed in)",
+                self.manager_self_weight,
+            )
         if self.day is not None:
             values["day"] = c.number("day", self.day, low=0.0)
         c.raise_if_any()
@@ -643,6 +743,7 @@ def cross_check(
             for name in debrief.veto:
                 if name not in people:
                     c.add(f"debrief.veto.{name}", "unknown interviewer", name)
+            _check_speakers(c, debrief, people, rounds)
         if window_days is not None and debrief.day is not None and debrief.day > window_days:
             c.add("debrief.day", f"is outside the {window_days:g}-day process window", debrief.day)
         if rounds is not None and all(r is not None for r in rounds):
@@ -664,6 +765,36 @@ def cross_check(
             if name not in comp_names:
                 c.add(f"truth.weights.{name}", "unknown competency", name)
     return c.issues
+
+
+def _check_speakers(
+    c: _Checker, debrief: Debrief, people: list[str], rounds: Sequence[Round | None] | None
+) -> None:
+    """The hiring manager and an explicit speaking order name interviewers who rated."""
+    complete = rounds is not None and all(r is not None for r in rounds)
+    rated = {name for rnd in rounds or () if rnd is not None for name in rnd.interviewers}
+    manager = debrief.hiring_manager
+    if manager is not None:
+        if manager not in people:
+            c.add("debrief.hiring_manager", "unknown interviewer", manager)
+        elif complete and debrief.manager_self_weight > 0 and manager not in rated:
+            c.add(
+                "debrief.hiring_manager",
+                "rated nothing, so has no own view to mix in (set manager_self_weight: 0)",
+                manager,
+            )
+    if isinstance(debrief.speaking_order, str):
+        return
+    for name in debrief.speaking_order:
+        if name not in people:
+            c.add(f"debrief.speaking_order.{name}", "unknown interviewer", name)
+        elif complete and name not in rated:
+            c.add(f"debrief.speaking_order.{name}", "rated nothing, so does not speak", name)
+    if complete:
+        missing = [name for name in people if name in rated]
+        missing = [name for name in missing if name not in debrief.speaking_order]
+        if missing:
+            c.add("debrief.speaking_order", "must list every interviewer who rated", missing)
 
 
 def _unique_names(c: _Checker, path: str, items: Iterable[Any] | None) -> list[str] | None:
