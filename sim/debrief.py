@@ -1250,7 +1250,8 @@ class RuleComparison:
     metrics : DataFrame
         Indexed by rule: ``hire_rate``, ``hold_rate``, ``precision``, ``recall``,
         ``validity`` (corr of the rule's score with performance among those
-        debriefed), ``decision_validity`` (corr of the hire decision with
+        debriefed; NaN for the vote rules, which decide on no score),
+        ``decision_validity`` (corr of the hire decision with
         performance, all candidates), ``dollars_per_hire``, ``note``.
     disagreement : DataFrame
         Rule x rule: share of candidates whose decisions differ.
@@ -1328,7 +1329,8 @@ def compare_rules(
             "hold_rate": s["hold_rate"],
             "precision": s["precision"],
             "recall": s["recall"],
-            "validity": s["validity"],
+            # Vote rules do not decide on a score: their validity is the decision's.
+            "validity": s["validity"] if rule in _SCORE_RULES else math.nan,
             "decision_validity": float(np.corrcoef(hired, y)[0, 1]) if hired.std() else math.nan,
             "dollars_per_hire": s["dollars_per_hire"],
             "note": note,
@@ -1357,11 +1359,18 @@ def compare_rules(
 
 # --------------------------------------------------------------------------- CLI
 def _cmd_debrief(args: argparse.Namespace) -> int:
-    from .cli import print_json, resolve_profile
-    from .io import load_process
+    from .cli import print_json
+    from .io import load_process, load_profiles
 
     process = load_process(args.process)
-    profile = resolve_profile(process, args.profile)
+    # Looked up here, raising SpecError: under `python -m sim.cli` the CLI module's own
+    # exception classes are not the ones `main` catches.
+    source, _, key = args.profile.rpartition(":")
+    profiles = load_profiles(source or process.name, process=process)
+    if key not in profiles:
+        known = ", ".join(sorted(profiles))
+        raise fail("--profile", f"no profile for process {process.name!r}; known: {known}", key)
+    profile = profiles[key]
     frame = debrief_transcript(process, profile, rng=args.seed, rule=args.rule)
     if args.json:
         print_json(transcript_dict(frame))
@@ -1390,13 +1399,16 @@ def _cmd_compare_rules(args: argparse.Namespace) -> int:
     for rule, note in notes[notes != ""].items():
         print(f"  {rule}: {note}")
     print("\nShare of candidates on whom two rules disagree:")
-    short = {rule: rule.replace("_", " ")[:9] for rule in table.disagreement.columns}
+    short = {rule: _SHORT.get(rule, rule) for rule in table.disagreement.columns}
     rows = [
         {"rule": a, **{short[b]: _fmt(round(v, 4)) for b, v in row.items()}}
         for a, row in table.disagreement.to_dict("index").items()
     ]
     print(_format_table(rows, ["rule", *short.values()]))
     return 0
+
+
+_SHORT = {"weighted_mean": "w_mean", "trimmed_mean": "trimmed", "public_vote": "pub_vote"}
 
 
 def register(subparsers: Any) -> None:

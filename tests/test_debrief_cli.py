@@ -1,0 +1,115 @@
+"""``hiring-sim debrief`` and ``hiring-sim compare-rules`` end to end, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import sim
+from sim.debrief import compare_rules, debrief_transcript, transcript_text
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sim.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+
+
+def one_line_error(proc: subprocess.CompletedProcess[str], code: int, fragment: str) -> None:
+    assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert ": error: " in lines[0] and fragment in lines[0], lines[0]
+
+
+def test_debrief_text_matches_the_api() -> None:
+    proc = run(
+        "debrief", "--process", "amazon_style_loop", "--profile", "loved_by_team", "--seed", "4"
+    )
+    assert proc.returncode == 0, proc.stderr
+    process = sim.load_process("amazon_style_loop")
+    profile = sim.load_profiles("amazon_style_loop")["loved_by_team"]
+    expected = transcript_text(debrief_transcript(process, profile, rng=4))
+    assert proc.stdout == expected + "\n"
+    assert "Decision: " in proc.stdout
+
+
+def test_debrief_json_with_another_rule() -> None:
+    proc = run(
+        "debrief", "--process", "google_style_committee", "--profile", "borderline",
+        "--seed", "1", "--rule", "public_vote", "--json",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["rule"] == "public_vote" and data["profile"] == "borderline"
+    assert data["decision"] in ("Hire", "No Hire")
+    assert data["sentences"][0]["sentence"].startswith("Leadership: ")
+    assert {s["vote"] for s in data["speakers"]} <= {"Hire", "No Hire"}
+    assert "independent" in data["note"]  # written votes first in this preset
+
+
+def test_compare_rules_json_matches_the_api() -> None:
+    proc = run(
+        "compare-rules", "--process", "amex_ai_pm_2026", "--n", "3000", "--seed", "2", "--json"
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    api = compare_rules(sim.load_process("amex_ai_pm_2026"), n=3000, rng=2)
+    rules = {row["rule"]: row for row in data["rules"]}
+    assert list(rules) == list(sim.spec.RULES)
+    for rule, row in rules.items():
+        assert row["hire_rate"] == pytest.approx(api.metrics.loc[rule, "hire_rate"])
+    assert rules["majority"]["validity"] is None  # NaN becomes null
+    assert data["disagreement"]["median"]["median"] == 0
+    assert np.isclose(
+        data["disagreement"]["weighted_mean"]["veto"],
+        api.disagreement.loc["weighted_mean", "veto"],
+    )
+
+
+def test_compare_rules_text() -> None:
+    proc = run(
+        "compare-rules", "--process", "google_style_committee", "--n", "2000", "--seed", "0"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "hire_rate" in proc.stdout and "disagree" in proc.stdout
+    assert "veto: no veto holder and no hiring manager" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "fragment"),
+    [
+        (
+            ("debrief", "--process", "amex_ai_pm_2026", "--profile", "nobody"),
+            1,
+            "--profile: no profile",
+        ),
+        (("debrief", "--process", "nowhere", "--profile", "x"), 1, "no process preset"),
+        (
+            (
+                "debrief",
+                "--process",
+                "amex_ai_pm_2026",
+                "--profile",
+                "impact_framer",
+                "--rule",
+                "x",
+            ),
+            2,
+            "invalid choice",
+        ),
+        (("compare-rules", "--process", "amex_ai_pm_2026", "--n", "0"), 2, "must be >= 1"),
+    ],
+)
+def test_errors_are_one_line(args: tuple[str, ...], code: int, fragment: str) -> None:
+    one_line_error(run(*args), code, fragment)
