@@ -332,6 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+_EXTRA_COMMANDS.append(lambda sub: __import__("sim.app.serve", fromlist=["_"]).register(sub))
 _EXTRA_COMMANDS.append(lambda sub: __import__("sim.debrief", fromlist=["_"]).register(sub))
 _EXTRA_COMMANDS.append(lambda sub: __import__("sim.analysis.cli", fromlist=["_"]).register(sub))
 

@@ -1,0 +1,163 @@
+"""``hiring-sim app``: serve the explorers as a standalone web page with Voila.
+
+The server binds to 127.0.0.1 unless told otherwise and prints its URL;
+Ctrl-C (or SIGTERM) stops it, and Voila shuts its kernels down on the way out.
+Voila is imported only when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import os
+import socket
+import sys
+from typing import Any
+
+from . import ENV_DEFAULTS, NOTEBOOK
+
+__all__ = ["DEFAULT_PORT", "cmd_app", "free_port", "register"]
+
+#: Voila's usual port; taken when free and no --port is given.
+DEFAULT_PORT = 8866
+
+
+def register(subparsers: Any) -> None:
+    """Add ``hiring-sim app`` to the CLI's subcommands."""
+    p = subparsers.add_parser(
+        "app",
+        help="serve the explorers as a web page (Voila); Ctrl-C stops it",
+        description="Serve the weight explorer and the candidate what-if as a standalone web "
+        "page. Prints the URL to open; Ctrl-C stops the server and its kernels.",
+    )
+    p.add_argument(
+        "--port",
+        type=_port,
+        default=None,
+        help=f"port to listen on (default {DEFAULT_PORT}, or a free one if that is taken)",
+    )
+    p.add_argument(
+        "--ip",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1: this machine only; 0.0.0.0 opens it to "
+        "your network)",
+    )
+    p.add_argument(
+        "--process",
+        default=ENV_DEFAULTS["HIRING_SIM_PROCESS"],
+        help="process preset name or YAML file (default %(default)s)",
+    )
+    p.add_argument(
+        "--pool",
+        type=_pool_size,
+        default=int(ENV_DEFAULTS["HIRING_SIM_POOL"]),
+        help="applicants simulated by the weight explorer (default %(default)s)",
+    )
+    p.add_argument(
+        "--seed",
+        type=_seed,
+        default=int(ENV_DEFAULTS["HIRING_SIM_SEED"]),
+        help="seed of every simulation on the page (default %(default)s)",
+    )
+    p.set_defaults(func=cmd_app)
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a port number, got {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be within 1..65535, got {value}")
+    return value
+
+
+def _pool_size(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 100:
+        raise argparse.ArgumentTypeError(f"must be >= 100, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def free_port(ip: str = "127.0.0.1") -> int:
+    """A port the operating system reports free on ``ip`` right now."""
+    with socket.socket(_family(ip), socket.SOCK_STREAM) as sock:
+        sock.bind((ip, 0))
+        return int(sock.getsockname()[1])
+
+
+def _family(ip: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in ip else socket.AF_INET
+
+
+def _port_is_free(ip: str, port: int) -> bool:
+    with socket.socket(_family(ip), socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((ip, port))
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                return False
+            raise OSError(f"cannot listen on {ip}: {exc.strerror}") from None
+    return True
+
+
+def url_for(ip: str, port: int) -> str:
+    """The address to open in a browser for a server bound to ``ip:port``."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}.get(ip, ip)
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}/"
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    """Run the Voila server in this process until Ctrl-C or SIGTERM."""
+    from ..io import load_process
+
+    load_process(args.process)  # a bad name or file fails here, in one line, not in the page
+    if args.port is None:
+        port = DEFAULT_PORT if _port_is_free(args.ip, DEFAULT_PORT) else free_port(args.ip)
+    elif _port_is_free(args.ip, args.port):
+        port = args.port
+    else:
+        raise OSError(f"port {args.port} on {args.ip} is in use; pick another with --port")
+    os.environ.update(
+        HIRING_SIM_PROCESS=str(args.process),
+        HIRING_SIM_POOL=str(args.pool),
+        HIRING_SIM_SEED=str(args.seed),
+    )
+    url = url_for(args.ip, port)
+    if args.ip not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"hiring-sim: warning: listening on {args.ip}: anyone who can reach this machine "
+            "can open the page",
+            file=sys.stderr,
+        )
+    print(f"Serving the explorers at {url}  (Ctrl-C stops the server)", flush=True)
+
+    from voila.app import Voila
+
+    Voila.launch_instance(
+        argv=[
+            str(NOTEBOOK),
+            "--no-browser",
+            f"--port={port}",
+            f"--Voila.ip={args.ip}",
+            "--Voila.port_retries=0",
+            "--VoilaConfiguration.show_tracebacks=False",
+        ]
+    )
+    return 0

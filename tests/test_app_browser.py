@@ -1,0 +1,329 @@
+"""End to end: ``hiring-sim app`` in headless Chromium (Debian's, driven by Playwright).
+
+Starts the app on a free port, loads the page, checks that the first render
+shows what the Python API gives for the same seed, moves the threshold slider
+with the keyboard and checks the plot and the read-out against the API again,
+then presses 50 times quickly and checks the final state. Writes timings to
+``test-artifacts/browser_timings.json``; on failure saves a screenshot, the
+server log and the browser console there.
+
+Without /usr/bin/chromium the test is skipped, except when ``CI`` is set: CI
+must never skip it silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import sim
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = Path(os.environ.get("HIRING_SIM_ARTIFACTS", ROOT / "test-artifacts"))
+CHROMIUM = Path(os.environ.get("HIRING_SIM_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PROCESS, POOL, SEED = "amex_ai_pm_2026", 20_000, 0
+BINS = 45  # WeightExplorer's default
+READOUT = ".hcs-explorer-weights .hcs-readout"
+PLOT = ".hcs-figure-distribution.js-plotly-plot"
+HANDLE = ".hcs-control-threshold .noUi-handle"
+TIMEOUT_MS = 120_000
+
+
+def _require_browser() -> None:
+    reason = None
+    if not CHROMIUM.is_file():
+        reason = f"{CHROMIUM} not found (apt-get install -y chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "playwright is not installed (pip install -e '.[test]')"
+    if reason is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"browser test cannot run in CI: {reason}")
+    pytest.skip(f"browser test skipped: {reason}")
+
+
+# --------------------------------------------------------------------------- the API side
+def expected(threshold: float) -> dict:
+    """Hire rate and score histograms the API gives for the app's pool at ``threshold``."""
+    process = sim.load_process(PROCESS)
+    process = replace(process, debrief=replace(process.debrief, threshold=threshold))
+    result = sim.simulate(process, n=POOL, rng=SEED)
+    scale = process.scale
+    edges = np.linspace(scale.min, scale.max, BINS + 1)
+    reached = result.reached
+    points = np.clip(result.aggregate[reached], edges[0], edges[-1])
+    hired, success = result.hired[reached], result.success[reached]
+    counts = [
+        np.histogram(points[d & t], bins=edges)[0].tolist()
+        for d in (hired, ~hired)
+        for t in (success, ~success)
+    ]
+    return {"hire_rate": result.summary()["hire_rate"], "counts": counts}
+
+
+# --------------------------------------------------------------------------- the server
+class Server:
+    def __init__(self, workdir: Path) -> None:
+        self.log_path = workdir / "server.log"
+        port = _free_port()
+        self.address = ("127.0.0.1", port)
+        self.url = f"http://127.0.0.1:{port}/"
+        env = dict(os.environ)
+        for name, sub in (
+            ("JUPYTER_CONFIG_DIR", "config"),
+            ("JUPYTER_DATA_DIR", "data"),
+            ("JUPYTER_RUNTIME_DIR", "runtime"),
+            ("IPYTHONDIR", "ipython"),
+        ):
+            env[name] = str(workdir / sub)
+        env["PYTHONUNBUFFERED"] = "1"
+        self._log = self.log_path.open("w")
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sim.cli", "app", "--port", str(port), "--seed", str(SEED)],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=workdir,
+            start_new_session=True,  # its own process group: the kernels stop with it
+        )
+
+    def wait_until_up(self, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"hiring-sim app exited ({self.proc.returncode}):\n{self.log}")
+            with contextlib.suppress(OSError), socket.create_connection(self.address, timeout=2):
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"hiring-sim app did not answer within {timeout} s:\n{self.log}")
+
+    @property
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)  # Voila shuts its kernels down
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)  # anything left in the group
+        self._log.close()
+
+
+def _free_port() -> int:
+    from sim.app.serve import free_port
+
+    return free_port("127.0.0.1")
+
+
+# --------------------------------------------------------------------------- page helpers
+def plot_counts(page) -> list[list[int]]:
+    return page.evaluate(
+        f"() => document.querySelector({PLOT!r}).data.map(t => Array.from(t.y, Number))"
+    )
+
+
+def readout(page) -> dict:
+    return page.evaluate(
+        f"""() => {{
+            const box = document.querySelector({READOUT!r});
+            const rate = box.querySelector('[data-metric="hire_rate"]');
+            return {{state: JSON.parse(box.dataset.state), hire_rate: Number(rate.dataset.value),
+                     text: rate.textContent}};
+        }}"""
+    )
+
+
+def wait_for_counts(page, counts: list[list[int]]) -> None:
+    page.wait_for_function(
+        f"""want => {{
+            const plot = document.querySelector({PLOT!r});
+            if (!plot || !plot.data) return false;
+            return JSON.stringify(plot.data.map(t => Array.from(t.y, Number)))
+                === JSON.stringify(want);
+        }}""",
+        arg=counts,
+        polling="raf",
+        timeout=TIMEOUT_MS,
+    )
+
+
+def wait_for_threshold(page, threshold: float) -> None:
+    page.wait_for_function(
+        f"""want => {{
+            const box = document.querySelector({READOUT!r});
+            return box && Math.abs(JSON.parse(box.dataset.state).threshold - want) < 1e-9;
+        }}""",
+        arg=threshold,
+        polling="raf",
+        timeout=TIMEOUT_MS,
+    )
+
+
+def slider_value(page) -> float:
+    return float(page.inner_text(".hcs-control-threshold .widget-readout"))
+
+
+def press_and_time(page, key: str) -> float:
+    """Seconds from a key press on the threshold handle to new plot data."""
+    page.evaluate(
+        f"""() => {{
+            window.__hcsBefore = JSON.stringify(
+                document.querySelector({PLOT!r}).data.map(t => Array.from(t.y, Number)));
+            window.__hcsStart = performance.now();
+        }}"""
+    )
+    page.keyboard.press(key)
+    page.wait_for_function(
+        f"""() => JSON.stringify(document.querySelector({PLOT!r}).data
+                    .map(t => Array.from(t.y, Number))) !== window.__hcsBefore""",
+        polling="raf",
+        timeout=TIMEOUT_MS,
+    )
+    return page.evaluate("() => (performance.now() - window.__hcsStart) / 1000")
+
+
+# --------------------------------------------------------------------------- the test
+def test_app_in_headless_chromium(tmp_path: Path) -> None:
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    first = expected(sim.load_process(PROCESS).debrief.threshold)
+    server = Server(tmp_path)
+    page_errors: list[str] = []
+    console: list[str] = []
+    blocked: list[str] = []
+    timings: dict[str, object] = {}
+    page = None
+    try:
+        server.wait_until_up()
+        timings["server_answers_s"] = time.perf_counter() - server.started
+        with sync_playwright() as pw:
+            context = pw.chromium.launch_persistent_context(
+                str(tmp_path / "chromium-profile"),
+                executable_path=str(CHROMIUM),
+                args=CHROMIUM_ARGS,
+                headless=True,
+                viewport={"width": 1400, "height": 1000},
+            )
+
+            def only_local(route) -> None:
+                # The page asks a CDN for fonts; nothing in a test may touch the network.
+                if route.request.url.startswith(server.url):
+                    route.continue_()
+                else:
+                    blocked.append(route.request.url)
+                    route.abort()
+
+            context.route("**/*", only_local)
+            page = context.new_page()
+            page.on("pageerror", lambda exc: page_errors.append(f"{exc.name}: {exc.message}\n{exc.stack}"))
+            page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
+            try:
+                _drive(page, server, first, timings)
+            except BaseException:
+                _save_failure(page, server, console, page_errors, blocked)
+                raise
+            finally:
+                context.close()
+        assert not page_errors, f"page errors: {page_errors}"
+    except BaseException:
+        _save_failure(None, server, console, page_errors, blocked)
+        raise
+    finally:
+        server.stop()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "browser_timings.json").write_text(json.dumps(timings, indent=2) + "\n")
+    print(f"\nbrowser timings: {json.dumps(timings)}")
+
+
+def _drive(page, server: Server, first: dict, timings: dict) -> None:
+    # First render: the read-out and the plot must already show the API's numbers.
+    page.goto(server.url, timeout=TIMEOUT_MS)
+    page.wait_for_selector(READOUT, timeout=TIMEOUT_MS)
+    wait_for_counts(page, first["counts"])
+    timings["start_to_first_correct_render_s"] = time.perf_counter() - server.started
+    shown = readout(page)
+    assert shown["hire_rate"] == first["hire_rate"]
+    assert shown["text"] == f"{100 * first['hire_rate']:.1f} %"
+    assert not page.is_visible("text=build_app"), "a code cell is visible"
+
+    # One key press: plot data and read-out move to the API's value for the new threshold.
+    start = slider_value(page)
+    page.focus(HANDLE)
+    page.keyboard.press("ArrowRight")
+    moved = round(start + 0.05, 2)
+    assert slider_value(page) == pytest.approx(moved)
+    want = expected(moved)
+    wait_for_counts(page, want["counts"])
+    wait_for_threshold(page, moved)
+    assert readout(page)["hire_rate"] == want["hire_rate"]
+    assert want["counts"] != first["counts"]
+
+    # Latency, slider to plot: alternate right and left so every press changes the data.
+    latencies = [press_and_time(page, key) for key in ("ArrowRight", "ArrowLeft") * 5]
+    timings["slider_to_plot_s"] = {
+        "median": float(np.median(latencies)),
+        "max": float(np.max(latencies)),
+        "samples": len(latencies),
+    }
+
+    # 50 quick presses: the final state must be consistent with the final slider value.
+    for _ in range(50):
+        page.keyboard.press("ArrowLeft")
+    final = slider_value(page)
+    assert final == pytest.approx(moved - 50 * 0.05)
+    want = expected(final)
+    wait_for_threshold(page, final)
+    wait_for_counts(page, want["counts"])
+    shown = readout(page)
+    assert shown["hire_rate"] == want["hire_rate"]
+    assert shown["state"]["threshold"] == pytest.approx(final)
+
+
+def _save_failure(page, server: Server, console, page_errors, blocked) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    if page is not None:
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(ARTIFACTS / "browser_failure.png"), full_page=True)
+    with contextlib.suppress(OSError):
+        shutil.copyfile(server.log_path, ARTIFACTS / "browser_server.log")
+    (ARTIFACTS / "browser_console.log").write_text(
+        "\n".join(
+            [*console, *(f"pageerror: {e}" for e in page_errors), *(f"blocked: {u}" for u in blocked)]
+        )
+        + "\n"
+    )
