@@ -794,7 +794,11 @@ def _check_speakers(
         missing = [name for name in people if name in rated]
         missing = [name for name in missing if name not in debrief.speaking_order]
         if missing:
-            c.add("debrief.speaking_order", "must list every interviewer who rated", missing)
+            c.add(
+                "debrief.speaking_order",
+                f"must list every interviewer who rated; missing: {', '.join(missing)}",
+                show=False,
+            )
 
 
 def _unique_names(c: _Checker, path: str, items: Iterable[Any] | None) -> list[str] | None:
