@@ -248,7 +248,7 @@ def cmd_what_if(args: argparse.Namespace) -> int:
     print(f"{process.title} - profile {profile.name} (framing {profile.framing:+.2f})")
     if changes:
         print("  changed: " + ", ".join(f"{k}={v:g}" for k, v in changes.items()))
-    print(f"  hire probability (closed form)  {exact.hire:.4f}")
+    print(f"  hire probability (closed form)  {exact.hire:.4g}")
     print(
         f"  hire rate (Monte Carlo, n={args.n:,})  {mc:.4f} +/- {result.hire_rate_se():.4f} (SE)"
     )
@@ -337,4 +337,8 @@ _EXTRA_COMMANDS.append(lambda sub: __import__("sim.debrief", fromlist=["_"]).reg
 _EXTRA_COMMANDS.append(lambda sub: __import__("sim.analysis.cli", fromlist=["_"]).register(sub))
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's main, so `python -m sim.cli` and subcommands registered by
+    # other modules share one copy of this module (and of CommandError).
+    from sim.cli import main as _main
+
+    sys.exit(_main())

@@ -462,8 +462,9 @@ def load_profiles(
     Examples
     --------
     >>> import sim
-    >>> sorted(sim.load_profiles("amex_ai_pm_2026"))[:2]
-    ['balanced_strong', 'impact_framer']
+    >>> profiles = sim.load_profiles("amex_ai_pm_2026")
+    >>> profiles["impact_framer"].framing, profiles["internals_framer"].framing
+    (1.0, -1.0)
     """
     path = _resolve(name_or_path, "profiles")
     return profiles_from_dict(read_yaml(path), process=process, source=str(path))

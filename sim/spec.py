@@ -229,7 +229,8 @@ class Scale:
 
     def to_z(self, points: Any) -> Any:
         """Convert points of this scale to the latent z-scale."""
-        return (np.asarray(points, dtype=float) - self.center) / self.points_per_sd + 0.0
+        z = (np.asarray(points, dtype=float) - self.center) / self.points_per_sd
+        return float(z) if np.ndim(z) == 0 else z
 
     def to_points(self, z: Any) -> Any:
         """Convert latent z-scores to (continuous, unclipped) points."""
