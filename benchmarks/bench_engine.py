@@ -24,6 +24,7 @@ import timeit
 import numpy as np
 
 import sim
+from sim.debrief import N_DRAWS
 from sim.engine import BLOCK, _block_generator
 
 
@@ -85,7 +86,7 @@ def main() -> None:
 
     process = sim.load_process("amex_ai_pm_2026")
     m = process.model
-    width = m.n_competencies + 1 + m.n_seats + m.n_slots + 1
+    width = m.n_competencies + 1 + m.n_seats + m.n_slots + 1 + N_DRAWS
     n = args.n
     print(f"Reference process: {process.title}")
     print(

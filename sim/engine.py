@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .debrief import N_DRAWS, decide
 from .errors import fail
@@ -224,16 +225,19 @@ def simulate(
     job = _Job(process, theta_table, phi_table, n_each, total, keep, root)
     step = max(1, -(-chunk_size // BLOCK)) * BLOCK
     spans = [(a, min(a + step, total)) for a in range(0, total, step)]
-    if workers == 1 or len(spans) == 1:
-        for a, b in spans:
-            done = job.run(a, b)
-            if progress is not None:
-                progress(done)
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for done in pool.map(lambda span: job.run(*span), spans):
+    # The matrix products are skinny (block x ~30): BLAS threads only contend with
+    # each other and with our workers, so parallelism comes from workers alone.
+    with threadpool_limits(limits=1, user_api="blas"):
+        if workers == 1 or len(spans) == 1:
+            for a, b in spans:
+                done = job.run(a, b)
                 if progress is not None:
                     progress(done)
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for done in pool.map(lambda span: job.run(*span), spans):
+                    if progress is not None:
+                        progress(done)
     return Result(
         process=process,
         profiles=profiles,
