@@ -46,9 +46,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PROCESS, POOL, SEED = "amex_ai_pm_2026", 20_000, 0
-BINS = 45  # WeightExplorer's default
+BINS = 40  # WeightExplorer's default
+DISTRIBUTION_TRACES = 4  # the score distribution's bars come first in the explorer's figure
 READOUT = ".hcs-explorer-weights .hcs-readout"
-PLOT = ".hcs-figure-distribution.js-plotly-plot"
+PLOT = ".hcs-figure-weights.js-plotly-plot"
 HANDLE = ".hcs-control-threshold .noUi-handle"
 TIMEOUT_MS = 120_000
 
@@ -71,20 +72,15 @@ def _require_browser() -> None:
 
 # --------------------------------------------------------------------------- the API side
 def expected(threshold: float) -> dict:
-    """Hire rate and score histograms the API gives for the app's pool at ``threshold``."""
+    """Hire rate and score-distribution bars the API gives for the app's pool at ``threshold``."""
+    from sim.plots import score_distribution_figure
+
     process = sim.load_process(PROCESS)
     process = replace(process, debrief=replace(process.debrief, threshold=threshold))
     result = sim.simulate(process, n=POOL, rng=SEED)
-    scale = process.scale
-    edges = np.linspace(scale.min, scale.max, BINS + 1)
-    reached = result.reached
-    points = np.clip(result.aggregate[reached], edges[0], edges[-1])
-    hired, success = result.hired[reached], result.success[reached]
-    counts = [
-        np.histogram(points[d & t], bins=edges)[0].tolist()
-        for d in (hired, ~hired)
-        for t in (success, ~success)
-    ]
+    figure = score_distribution_figure(result, bins=BINS)
+    counts = [np.asarray(trace.y).astype(int).tolist() for trace in figure.data]
+    assert len(counts) == DISTRIBUTION_TRACES
     return {"hire_rate": result.summary()["hire_rate"], "counts": counts}
 
 
@@ -119,7 +115,9 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise AssertionError(f"hiring-sim app exited ({self.proc.returncode}):\n{self.log}")
+                raise AssertionError(
+                    f"hiring-sim app exited ({self.proc.returncode}):\n{self.log}"
+                )
             with contextlib.suppress(OSError), socket.create_connection(self.address, timeout=2):
                 return
             time.sleep(0.2)
@@ -150,10 +148,10 @@ def _free_port() -> int:
 
 
 # --------------------------------------------------------------------------- page helpers
-def plot_counts(page) -> list[list[int]]:
-    return page.evaluate(
-        f"() => document.querySelector({PLOT!r}).data.map(t => Array.from(t.y, Number))"
-    )
+_COUNTS_JS = (
+    f"document.querySelector({PLOT!r}).data.slice(0, {DISTRIBUTION_TRACES})"
+    ".map(t => Array.from(t.y, Number))"
+)
 
 
 def readout(page) -> dict:
@@ -172,8 +170,7 @@ def wait_for_counts(page, counts: list[list[int]]) -> None:
         f"""want => {{
             const plot = document.querySelector({PLOT!r});
             if (!plot || !plot.data) return false;
-            return JSON.stringify(plot.data.map(t => Array.from(t.y, Number)))
-                === JSON.stringify(want);
+            return JSON.stringify({_COUNTS_JS}) === JSON.stringify(want);
         }}""",
         arg=counts,
         polling="raf",
@@ -201,15 +198,13 @@ def press_and_time(page, key: str) -> float:
     """Seconds from a key press on the threshold handle to new plot data."""
     page.evaluate(
         f"""() => {{
-            window.__hcsBefore = JSON.stringify(
-                document.querySelector({PLOT!r}).data.map(t => Array.from(t.y, Number)));
+            window.__hcsBefore = JSON.stringify({_COUNTS_JS});
             window.__hcsStart = performance.now();
         }}"""
     )
     page.keyboard.press(key)
     page.wait_for_function(
-        f"""() => JSON.stringify(document.querySelector({PLOT!r}).data
-                    .map(t => Array.from(t.y, Number))) !== window.__hcsBefore""",
+        f"""() => JSON.stringify({_COUNTS_JS}) !== window.__hcsBefore""",
         polling="raf",
         timeout=TIMEOUT_MS,
     )
@@ -250,7 +245,10 @@ def test_app_in_headless_chromium(tmp_path: Path) -> None:
 
             context.route("**/*", only_local)
             page = context.new_page()
-            page.on("pageerror", lambda exc: page_errors.append(f"{exc.name}: {exc.message}\n{exc.stack}"))
+            page.on(
+                "pageerror",
+                lambda exc: page_errors.append(f"{exc.name}: {exc.message}\n{exc.stack}"),
+            )
             page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
             try:
                 _drive(page, server, first, timings)
@@ -313,6 +311,16 @@ def _drive(page, server: Server, first: dict, timings: dict) -> None:
     assert shown["hire_rate"] == want["hire_rate"]
     assert shown["state"]["threshold"] == pytest.approx(final)
 
+    # The what-if tab builds its explorer when opened; its first render is the closed form.
+    process = sim.load_process(PROCESS)
+    first_profile = next(iter(sim.load_profiles(PROCESS, process=process).values()))
+    exact = sim.hire_probability(process, first_profile).hire
+    page.click(".hcs-tabs .lm-TabBar-tab >> text=Candidate what-if")
+    box = ".hcs-explorer-what-if .hcs-readout [data-metric='hire_probability']"
+    page.wait_for_selector(box, timeout=TIMEOUT_MS)
+    page.wait_for_selector(".hcs-figure-what-if.js-plotly-plot .main-svg", timeout=TIMEOUT_MS)
+    assert float(page.get_attribute(box, "data-value")) == exact
+
 
 def _save_failure(page, server: Server, console, page_errors, blocked) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -323,7 +331,11 @@ def _save_failure(page, server: Server, console, page_errors, blocked) -> None:
         shutil.copyfile(server.log_path, ARTIFACTS / "browser_server.log")
     (ARTIFACTS / "browser_console.log").write_text(
         "\n".join(
-            [*console, *(f"pageerror: {e}" for e in page_errors), *(f"blocked: {u}" for u in blocked)]
+            [
+                *console,
+                *(f"pageerror: {e}" for e in page_errors),
+                *(f"blocked: {u}" for u in blocked),
+            ]
         )
         + "\n"
     )

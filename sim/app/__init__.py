@@ -36,7 +36,12 @@ def settings_from_env(environ: os._Environ[str] | dict[str, str] | None = None) 
 
 
 def build_app(process: Any = "amex_ai_pm_2026", n: int = 20_000, seed: int = 0) -> Any:
-    """The page: the weight explorer and the candidate what-if, one section each.
+    """The page: the weight explorer and the candidate what-if, one tab each.
+
+    The what-if explorer is built when its tab is first opened: every plotly
+    FigureWidget loads the plotly.js bundle (~5 MB) in the browser, and one
+    load at a time keeps the first render fast and within anywidget's
+    two-second start-up limit.
 
     Parameters
     ----------
@@ -50,7 +55,8 @@ def build_app(process: Any = "amex_ai_pm_2026", n: int = 20_000, seed: int = 0) 
     Returns
     -------
     ipywidgets.VBox
-        With attributes ``explorers`` (``{"weights": ..., "what_if": ...}``).
+        With attribute ``explorers``: a dict holding ``"weights"`` at once and
+        ``"what_if"`` from the first time its tab is opened.
     """
     import ipywidgets as widgets
 
@@ -60,25 +66,37 @@ def build_app(process: Any = "amex_ai_pm_2026", n: int = 20_000, seed: int = 0) 
 
     if not isinstance(process, Process):
         process = load_process(process)
-    weights = WeightExplorer(process, n=n, rng=seed)
-    what_if = WhatIfExplorer(process, rng=seed)
+    explorers: dict[str, Any] = {"weights": WeightExplorer(process, n=n, rng=seed)}
+    what_if_box = widgets.VBox([widgets.HTML("<p>Loading the candidate what-if…</p>")])
+    intro_weights = widgets.HTML(
+        f"<p>Move a weight, the threshold, the rule or the panel noise: the same {n:,} "
+        "simulated applicants are re-decided, so every change you see is the effect of "
+        "your setting, not chance.</p>"
+    )
+    intro_what_if = widgets.HTML(
+        "<p>Pick a candidate, change a level or how they frame their work, and read the "
+        "exact hire probability, what it is made of and where it tips.</p>"
+    )
+    tabs = widgets.Tab(
+        children=[
+            widgets.VBox([intro_weights, explorers["weights"].widget]),
+            widgets.VBox([intro_what_if, what_if_box]),
+        ],
+        titles=("Which signals sway the committee", "Candidate what-if"),
+    )
+    tabs.add_class("hcs-tabs")
+
+    def open_what_if(change: dict[str, Any]) -> None:
+        if change["new"] == 1 and "what_if" not in explorers:
+            explorers["what_if"] = WhatIfExplorer(process, rng=seed)
+            what_if_box.children = [explorers["what_if"].widget]
+
+    tabs.observe(open_what_if, names="selected_index")
     title = process.title or process.name
     page = widgets.VBox(
-        [
-            widgets.HTML(f"<h2>Hiring committee simulator: {title}</h2>"),
-            widgets.HTML(
-                "<h3>1. Which signals sway the committee?</h3><p>Move a weight, the threshold "
-                f"or the panel noise: the same {n:,} simulated applicants are re-decided, so "
-                "every change you see is the effect of your setting.</p>"
-            ),
-            weights.widget,
-            widgets.HTML(
-                "<h3>2. Candidate what-if</h3><p>Pick a candidate, change a level or how "
-                "they frame their work, and read the exact hire probability.</p>"
-            ),
-            what_if.widget,
-        ],
+        [widgets.HTML(f"<h2>Hiring committee simulator: {title}</h2>"), tabs],
         layout={"padding": "0 1em"},
     )
-    page.explorers = {"weights": weights, "what_if": what_if}
+    page.explorers = explorers
+    page.tabs = tabs
     return page

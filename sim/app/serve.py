@@ -158,6 +158,11 @@ def cmd_app(args: argparse.Namespace) -> int:
             f"--Voila.ip={args.ip}",
             "--Voila.port_retries=0",
             "--VoilaConfiguration.show_tracebacks=False",
+            # A closed page leaves its kernel behind; shut down those no browser is
+            # connected to after five idle minutes (open pages are never culled).
+            "--MappingKernelManager.cull_interval=60",
+            "--MappingKernelManager.cull_idle_timeout=300",
+            "--MappingKernelManager.cull_connected=False",
         ]
     )
     return 0

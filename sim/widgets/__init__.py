@@ -1,8 +1,14 @@
 """Interactive explorers for JupyterLab and Voila (ipywidgets 8 + plotly FigureWidget).
 
 Each explorer is a class whose state can be read (``state``) and set
-(``set_state``) from Python and which displays as one widget. Every number it
-shows comes from the core API. ``import sim`` never imports this package.
+(``set_state``) from Python and which displays as one widget; every number it
+shows comes from the core, :mod:`sim.debrief`, :mod:`sim.analysis` and the
+figures from :mod:`sim.plots`. ``import sim`` never imports this package.
+
+=====================  =================================================
+:class:`WeightExplorer`  debrief weights, threshold, rule, anchoring, noise
+:class:`WhatIfExplorer`  one candidate's levels and framing
+=====================  =================================================
 """
 
 from .weights import WeightExplorer

@@ -27,19 +27,88 @@ __all__ = ["Explorer", "metric_html", "sync_figure"]
 class Explorer:
     """Base class: named controls, ``state``/``set_state``, one widget to display.
 
-    Subclasses register controls with :meth:`_add_control`, build their widget
-    once the first computation is done (so the initial figures already hold
-    their final data: Voila renders a figure's construction state), and
-    implement :meth:`_refresh`, which recomputes from the current state.
+    A subclass registers its controls with :meth:`_add_control`, then calls
+    :meth:`_build` once, which computes the first state and only then creates
+    the figure (Voila renders a FigureWidget's construction state, so it must
+    already hold its final data). The subclass implements:
+
+    ``_compute()``
+        Recompute every number from the controls (core and analysis API only).
+    ``_figure_parts()``
+        The :mod:`sim.plots` figures to show, stacked into one FigureWidget.
+    ``_readout()``
+        ``(key, label, value, formatter)`` items of the read-out line.
+    ``_update_views()``
+        Optional: refresh extra widgets (e.g. a transcript).
+
+    Attributes
+    ----------
+    figure : plotly.graph_objects.FigureWidget
+        The explorer's one figure (see :func:`sim.widgets._compose.stack_figures`).
+    error : str
+        Message of the last setting the UI could not apply (empty when fine).
     """
+
+    #: CSS name of the explorer (``hcs-explorer-<name>``).
+    name = "explorer"
 
     def __init__(self) -> None:
         self._controls: dict[str, widgets.ValueWidget] = {}
         self._groups: dict[str, dict[str, str]] = {}
         self._quiet = False
         self._widget: widgets.Widget | None = None
-        #: Message of the last state the UI could not apply (empty when fine).
         self.error = ""
+
+    def _build(self, controls: list[widgets.Widget], views: list[widgets.Widget] = ()) -> None:
+        """Compute the first state, then create the figure and the widget around it."""
+        self._compute()
+        self._shown = self._stacked()
+        self.figure = figure_widget(
+            go.Figure({**self._shown, "layout": {**self._shown["layout"], "template": TEMPLATE}}),
+            self.name,
+        )
+        self._readout_box = widgets.HTML(self._readout_html())
+        self._status = widgets.HTML("")
+        left = widgets.VBox(controls, layout={"min_width": "33em"})
+        right = widgets.VBox(
+            [self._readout_box, self._status, *views, self.figure],
+            layout={"flex": "1 1 auto", "min_width": "30em"},
+        )
+        self._widget = widgets.HBox([left, right], layout={"flex_flow": "row wrap"})
+        self._widget.add_class(f"hcs-explorer-{self.name}")
+
+    def _stacked(self) -> dict[str, Any]:
+        from ._compose import stacked_json
+
+        return stacked_json(self._figure_parts())
+
+    def _readout_html(self) -> str:
+        return metric_html(self._readout(), self.state)
+
+    def _refresh(self) -> None:
+        """Recompute from the controls and update read-outs, views and the figure."""
+        self._compute()
+        self._readout_box.value = self._readout_html()
+        self._status.value = ""
+        self._update_views()
+        new = self._stacked()
+        sync_figure(self.figure, new, self._shown)
+        self._shown = new
+
+    def _show_error(self, message: str) -> None:
+        self._status.value = f'<div style="color:#b00020">{html.escape(message)}</div>'
+
+    def _compute(self) -> None:
+        raise NotImplementedError
+
+    def _figure_parts(self) -> list[go.Figure]:
+        raise NotImplementedError
+
+    def _readout(self) -> list[tuple[str, str, float, Callable[[float], str]]]:
+        raise NotImplementedError
+
+    def _update_views(self) -> None:
+        """Refresh extra widgets (default: none)."""
 
     # ------------------------------------------------------------------ controls
     def _add_control(
@@ -157,14 +226,6 @@ class Explorer:
             self.error = str(exc)
             self._show_error(self.error)
 
-    # ------------------------------------------------------------------ subclass hooks
-    def _refresh(self) -> None:
-        """Recompute from the controls and update read-outs and figures."""
-        raise NotImplementedError
-
-    def _show_error(self, message: str) -> None:
-        """Show a message in the explorer (default: nothing)."""
-
     # ------------------------------------------------------------------ display
     @property
     def widget(self) -> widgets.Widget:
@@ -181,33 +242,40 @@ def _pairs(options: Any) -> bool:
     return bool(options) and all(isinstance(o, tuple) and len(o) == 2 for o in options)
 
 
-def sync_figure(target: go.FigureWidget, source: go.Figure) -> None:
-    """Make ``target`` show ``source``: trace data and layout, in one message.
+def sync_figure(
+    target: go.FigureWidget, source: dict[str, Any], shown: dict[str, Any] | None = None
+) -> None:
+    """Make ``target`` show the plotly JSON ``source``, sending only what changed.
 
-    Traces are updated in place when the two figures have the same trace types
-    (the usual case: the same plot builder on new numbers), replaced otherwise.
+    ``shown`` is the JSON ``target`` shows now (what the last call sent); when
+    given, changes are found by comparing plain dicts, which is much faster
+    than reading the widget back. Traces are updated in place when both hold
+    the same trace types (the same builders on new numbers), replaced otherwise.
     """
-    same = len(target.data) == len(source.data) and all(
-        a.type == b.type for a, b in zip(target.data, source.data, strict=True)
+    if shown is None:
+        shown = {
+            "data": [t.to_plotly_json() for t in target.data],
+            "layout": target.layout.to_plotly_json(),
+        }
+    old_data, new_data = shown["data"], source["data"]
+    same = len(old_data) == len(new_data) and all(
+        a.get("type") == b.get("type") for a, b in zip(old_data, new_data, strict=True)
     )
-    layout = source.layout.to_plotly_json()
-    layout.pop("template", None)  # identical across builds, and slow to diff
-    current = target.layout.to_plotly_json()
+    layout = {k: v for k, v in source["layout"].items() if k != "template"}
     with target.batch_update():
         if same:
-            for old, new in zip(target.data, source.data, strict=True):
-                before = old.to_plotly_json()
+            for trace, before, after in zip(target.data, old_data, new_data, strict=True):
                 changed = {
                     key: value
-                    for key, value in new.to_plotly_json().items()
+                    for key, value in after.items()
                     if key != "uid" and not _equal(before.get(key), value)
                 }
                 if changed:
-                    old.update(changed)
+                    trace.update(changed)
         else:
             target.data = ()
-            target.add_traces(list(source.data))
-        changed = {k: v for k, v in layout.items() if not _equal(current.get(k), v)}
+            target.add_traces(new_data)
+        changed = {k: v for k, v in layout.items() if not _equal(shown["layout"].get(k), v)}
         if changed:
             target.layout.update(changed)
 
@@ -280,3 +348,53 @@ def dollars(value: float) -> str:
 def number(value: float) -> str:
     """Two decimals."""
     return f"{value:.2f}"
+
+
+#: Template of every explorer figure (the builders' own).
+TEMPLATE = "plotly_white"
+
+_STYLE = {"description_width": "13em"}
+_LAYOUT = {"width": "32em"}
+
+
+def float_slider(
+    description: str, value: float, low: float, high: float, step: float, fmt: str = ".2f"
+) -> widgets.FloatSlider:
+    """A labelled slider that reports every move (``continuous_update``)."""
+    return widgets.FloatSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        readout_format=fmt,
+        continuous_update=True,
+        style=_STYLE,
+        layout=_LAYOUT,
+    )
+
+
+def int_slider(description: str, value: int, low: int, high: int) -> widgets.IntSlider:
+    """A labelled integer slider."""
+    return widgets.IntSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=1,
+        description=description,
+        continuous_update=True,
+        style=_STYLE,
+        layout=_LAYOUT,
+    )
+
+
+def dropdown(description: str, options: Any, value: Any) -> widgets.Dropdown:
+    """A labelled drop-down."""
+    return widgets.Dropdown(
+        options=options, value=value, description=description, style=_STYLE, layout=_LAYOUT
+    )
+
+
+def heading(text: str) -> widgets.HTML:
+    """A bold label over a group of controls."""
+    return widgets.HTML(f"<b>{html.escape(text)}</b>")

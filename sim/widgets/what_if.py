@@ -1,12 +1,14 @@
-"""Candidate what-if: one candidate's levels and framing against their hire probability.
+"""Candidate what-if: one candidate's levels and framing against the committee's decision.
 
-Every number is exact (the closed form of :func:`sim.hire_probability`); a
-small seeded Monte Carlo run of the same candidate gives the band that the
-engine would show, as a check anyone in the room can see.
+Every number is exact (the closed form of :func:`sim.hire_probability` and the
+sway analyses of :mod:`sim.analysis`); a small seeded Monte Carlo run of the
+same candidate gives the band the engine would show, and one simulated
+debrief (:func:`sim.debrief.debrief_transcript`) shows what was said.
 """
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -17,17 +19,18 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..closed_form import HireProbability, contributions, hire_probability
+from .. import plots
+from ..analysis import contribution_waterfall, tipping_points
+from ..closed_form import HireProbability, hire_probability
+from ..debrief import debrief_transcript, transcript_text
 from ..engine import RandomLike, as_seed_sequence, simulate
 from ..errors import fail
 from ..io import load_profiles
 from ..spec import Process, Profile
-from ._base import Explorer, figure_widget, metric_html, number, percent, sync_figure
+from ._base import Explorer, dropdown, float_slider, heading, number, percent
 
 __all__ = ["WhatIfExplorer"]
 
-_STYLE = {"description_width": "13em"}
-_LAYOUT = {"width": "32em"}
 #: z for a two-sided 95 % band.
 _Z95 = 1.959963984540054
 
@@ -38,12 +41,14 @@ class WhatIfExplorer(Explorer):
     Parameters
     ----------
     process : Process
+        A debrief with a Gaussian closed form (see :func:`sim.hire_probability`).
     profiles : mapping of name to Profile, or sequence of Profile, optional
         Candidates to start from; default the process's shipped profiles.
     mc_n : int
         Replicates of the Monte Carlo check (0 turns it off).
     rng : int, SeedSequence or Generator
-        Seed of the Monte Carlo check (the same seed for every setting).
+        Seed of the Monte Carlo check and of the debrief transcript (the same
+        seed for every setting).
 
     Attributes
     ----------
@@ -51,10 +56,15 @@ class WhatIfExplorer(Explorer):
         Exact outcome probabilities under the current settings.
     monte_carlo : dict
         ``hire_rate``, ``low``, ``high`` (95 % band) and ``n`` of the check run.
-    contributions : DataFrame
-        :func:`sim.contributions` of the current candidate.
-    figures : dict of str to FigureWidget
-        ``"waterfall"``.
+    waterfall : DataFrame
+        :func:`sim.analysis.contribution_waterfall` of the current candidate.
+    tipping : DataFrame
+        :func:`sim.analysis.tipping_points` of the current candidate.
+    transcript : DataFrame
+        :func:`sim.debrief.debrief_transcript` of one simulated debrief.
+    figure : FigureWidget
+        :func:`sim.plots.contributions_figure` over
+        :func:`sim.plots.tipping_points_figure`.
 
     Examples
     --------
@@ -67,6 +77,8 @@ class WhatIfExplorer(Explorer):
     >>> explorer.probability.hire == sim.hire_probability(process, same).hire
     True
     """
+
+    name = "what-if"
 
     def __init__(
         self,
@@ -84,79 +96,40 @@ class WhatIfExplorer(Explorer):
         self.process = process
         self.profiles = _profile_map(process, profiles)
         self.mc_n = int(mc_n)
-        self._seed = as_seed_sequence(rng)
-        self._build_controls()
+        self.seed = as_seed_sequence(rng)
+        controls = self._make_controls()
         self._load_profile(next(iter(self.profiles)))
-        self._compute()
-        self.figures = {"waterfall": figure_widget(self._waterfall_figure(), "waterfall")}
-        self._readout = widgets.HTML(self._readout_html())
-        self._status = widgets.HTML("")
-        controls = widgets.VBox(
-            [
-                self._controls["profile"],
-                self._controls["framing"],
-                widgets.HTML("<b>True levels</b>"),
-            ]
-            + [self._controls[f"levels.{name}"] for name in process.competency_names],
-            layout={"min_width": "33em"},
-        )
-        right = widgets.VBox(
-            [self._readout, self._status, self.figures["waterfall"]],
-            layout={"flex": "1 1 auto", "min_width": "30em"},
-        )
-        self._widget = widgets.HBox([controls, right], layout={"flex_flow": "row wrap"})
-        self._widget.add_class("hcs-explorer-what-if")
+        self._transcript_box = widgets.HTML()
+        self._build(controls, views=[self._transcript_box])
+        self._update_views()
 
     # ------------------------------------------------------------------ controls
-    def _build_controls(self) -> None:
+    def _make_controls(self) -> list[Any]:
         process, scale = self.process, self.process.scale
         names = list(self.profiles)
+        self._add_control("profile", dropdown("Candidate", names, names[0]))
         self._add_control(
-            "profile",
-            widgets.Dropdown(
-                options=names,
-                value=names[0],
-                description="Candidate",
-                style=_STYLE,
-                layout=_LAYOUT,
-            ),
-        )
-        self._add_control(
-            "framing",
-            widgets.FloatSlider(
-                value=0.0,
-                min=-1.0,
-                max=1.0,
-                step=0.1,
-                description="Framing (−1 tech, +1 $)",
-                readout_format=".1f",
-                style=_STYLE,
-                layout=_LAYOUT,
-            ),
+            "framing", float_slider("Framing (−1 tech, +1 $)", 0.0, -1.0, 1.0, 0.1, ".1f")
         )
         for comp in process.competencies:
             self._add_control(
                 comp.name,
-                widgets.FloatSlider(
-                    value=scale.center,
-                    min=scale.min,
-                    max=scale.max,
-                    step=0.5,
-                    description=comp.title,
-                    readout_format=".1f",
-                    style=_STYLE,
-                    layout=_LAYOUT,
-                ),
+                float_slider(comp.title, scale.center, scale.min, scale.max, 0.5, ".1f"),
                 group="levels",
             )
+        return [
+            self._controls["profile"],
+            self._controls["framing"],
+            heading("True levels (points)"),
+            *(self._controls[f"levels.{name}"] for name in process.competency_names),
+        ]
 
     def profile_state(self, name: str) -> dict[str, Any]:
         """The settings that describe profile ``name`` (its levels and framing)."""
         if name not in self.profiles:
             raise fail("profile", f"unknown profile; known: {', '.join(self.profiles)}", name)
         profile = self.profiles[name]
-        theta = profile.theta(self.process)
-        points = self.process.scale.to_points(theta)
+        points = self.process.scale.to_points(profile.theta(self.process))
         levels = {c: float(v) for c, v in zip(self.process.competency_names, points, strict=True)}
         return {"profile": name, "framing": profile.framing, "levels": levels}
 
@@ -198,13 +171,15 @@ class WhatIfExplorer(Explorer):
     def _compute(self) -> None:
         profile = self.current_profile
         self.probability: HireProbability = hire_probability(self.process, profile)
-        self.contributions: pd.DataFrame = contributions(self.process, profile)
+        self.waterfall: pd.DataFrame = contribution_waterfall(self.process, profile)
+        self.tipping: pd.DataFrame = tipping_points(self.process, profile)
+        self.transcript: pd.DataFrame = debrief_transcript(self.process, profile, rng=self.seed)
         self.monte_carlo = self._monte_carlo(profile)
 
     def _monte_carlo(self, profile: Profile) -> dict[str, float]:
         if self.mc_n == 0:
             return {"hire_rate": math.nan, "low": math.nan, "high": math.nan, "n": 0}
-        run = simulate(self.process, profile, n=self.mc_n, rng=self._seed, keep="decisions")
+        run = simulate(self.process, profile, n=self.mc_n, rng=self.seed, keep="decisions")
         rate = float(run.hired.mean())
         half = _Z95 * run.hire_rate_se()
         return {
@@ -215,16 +190,13 @@ class WhatIfExplorer(Explorer):
         }
 
     # ------------------------------------------------------------------ views
-    def _refresh(self) -> None:
-        self._compute()
-        self._readout.value = self._readout_html()
-        self._status.value = ""
-        sync_figure(self.figures["waterfall"], self._waterfall_figure())
+    def _figure_parts(self) -> list[go.Figure]:
+        return [
+            plots.contributions_figure(self.waterfall),
+            plots.tipping_points_figure(self.tipping),
+        ]
 
-    def _show_error(self, message: str) -> None:
-        self._status.value = f'<div style="color:#b00020">{message}</div>'
-
-    def _readout_html(self) -> str:
+    def _readout(self) -> list[tuple[str, str, float, Any]]:
         p, mc = self.probability, self.monte_carlo
         items = [
             ("hire_probability", "Hire probability (exact)", p.hire, percent),
@@ -241,35 +213,15 @@ class WhatIfExplorer(Explorer):
                     lambda v: f"{percent(v)} [{100 * mc['low']:.1f}–{100 * mc['high']:.1f}]",
                 )
             )
-        return metric_html(items, self.state)
+        return items
 
-    def _waterfall_figure(self) -> go.Figure:
-        frame = self.contributions
-        threshold = self.process.debrief.threshold
-        titles = [self.process.competency(c).title for c in frame.index]
-        values = frame["contribution"].to_numpy()
-        fig = go.Figure(
-            go.Waterfall(
-                x=["threshold", *titles, "expected aggregate"],
-                y=[threshold, *values, 0.0],
-                measure=["absolute", *(["relative"] * len(values)), "total"],
-                base=0,
-                increasing={"marker": {"color": "#1b9e77"}},
-                decreasing={"marker": {"color": "#d95f02"}},
-                totals={"marker": {"color": "#7570b3"}},
-                hovertemplate="%{x}: %{y:+.2f} points<extra></extra>",
-            )
+    def _update_views(self) -> None:
+        text = html.escape(transcript_text(self.transcript))
+        self._transcript_box.value = (
+            '<details class="hcs-transcript"><summary>Debrief transcript: one simulated '
+            "debrief of this candidate (same seed for every setting)</summary>"
+            f'<pre style="font-size:0.85em;line-height:1.3">{text}</pre></details>'
         )
-        low = min(threshold + np.minimum.accumulate(np.r_[0, np.cumsum(values)]).min(), threshold)
-        high = max(threshold + np.cumsum(values).max(initial=0.0), threshold)
-        fig.update_layout(
-            height=380,
-            margin={"l": 50, "r": 20, "t": 40, "b": 120},
-            title={"text": "What the committee's aggregate is made of (expected, points)", "x": 0},
-            yaxis={"range": [low - 0.5, high + 0.5], "title": "points"},
-            showlegend=False,
-        )
-        return fig
 
 
 def _profile_map(

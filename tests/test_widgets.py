@@ -1,0 +1,364 @@
+"""Explorers driven from Python: every number and every plotted value equals the API's.
+
+Each explorer is built, moved through several states (through ``set_state``
+and through its controls, the path a browser takes), and after each move its
+read-outs and its figure's data are compared with what the core, analysis and
+plot-builder functions give for the same state.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import sim
+from sim import plots
+from sim.analysis import contribution_waterfall, decision_swing, tipping_points
+from sim.debrief import debrief_transcript, transcript_text, with_rule
+from sim.spec import RULES
+from sim.widgets import WeightExplorer, WhatIfExplorer
+
+N = 3000
+SEED = 11
+
+
+def same_metrics(a: dict, b: dict) -> bool:
+    return a.keys() == b.keys() and all(
+        (math.isnan(a[k]) and math.isnan(b[k])) or a[k] == b[k] for k in a
+    )
+
+
+def plotted(figure, start: int, stop: int, attr: str) -> list[np.ndarray]:
+    """One attribute of traces ``start:stop`` of an explorer's FigureWidget."""
+    return [np.asarray(getattr(t, attr), dtype=float) for t in figure.data[start:stop]]
+
+
+def builder_values(figure, attr: str) -> list[np.ndarray]:
+    return [np.asarray(getattr(t, attr), dtype=float) for t in figure.data]
+
+
+def assert_arrays_equal(got: list[np.ndarray], want: list[np.ndarray]) -> None:
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_allclose(g, w, rtol=0, atol=1e-12, equal_nan=True)
+
+
+# --------------------------------------------------------------------------- weight explorer
+@pytest.fixture(scope="module")
+def weights(amex: sim.Process) -> WeightExplorer:
+    return WeightExplorer(amex, n=N, rng=SEED)
+
+
+def check_weights(explorer: WeightExplorer) -> None:
+    """Read-outs and figure of ``explorer`` equal a fresh simulation of its process."""
+    api = sim.simulate(explorer.current_process, n=explorer.n, rng=explorer.seed)
+    assert same_metrics(explorer.metrics, api.summary())
+    assert np.array_equal(explorer.result.decision, api.decision)
+    distribution = plots.score_distribution_figure(api, bins=explorer.bins)
+    k = len(distribution.data)
+    assert_arrays_equal(plotted(explorer.figure, 0, k, "y"), builder_values(distribution, "y"))
+    assert_arrays_equal(plotted(explorer.figure, 0, k, "x"), builder_values(distribution, "x"))
+    swing = plots.decision_swing_figure(decision_swing(api))
+    got = plotted(explorer.figure, k, k + len(swing.data), "x")
+    assert_arrays_equal(got, builder_values(swing, "x"))
+    threshold = explorer.current_process.debrief.threshold
+    lines = [s for s in explorer.figure.layout.shapes if s.type == "line"]
+    assert any(s.x0 == threshold for s in lines)
+    assert f'data-value="{api.summary()["hire_rate"]!r}"' in explorer._readout_box.value
+
+
+def test_weight_explorer_starts_at_the_process(weights, amex):
+    assert weights.state["threshold"] == amex.debrief.threshold
+    assert weights.state["weights"] == dict(amex.debrief.competency_weights)
+    assert weights.state["rule"] == amex.debrief.rule
+    check_weights(weights)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"threshold": 6.8},
+        {"weights": {"technical_depth": 4.0, "dollar_impact": 0.5}},
+        {"anchoring": 0.4},
+        {"noise": 1.6},
+        {"rule": "majority"},
+        {"rule": "veto", "threshold": 7.0},
+        {"noise": 0.5, "weights": {"leadership": 6.0}},
+    ],
+    ids=lambda c: "-".join(c),
+)
+def test_weight_explorer_follows_the_api(weights, changes):
+    weights.set_state(**changes)
+    for key, value in changes.items():
+        if key == "weights":
+            assert {k: weights.state["weights"][k] for k in value} == value
+        else:
+            assert weights.state[key] == value
+    check_weights(weights)
+
+
+def test_every_rule_matches_a_fresh_simulation(amex):
+    explorer = WeightExplorer(amex, n=1000, rng=3)
+    for rule in RULES:
+        explorer.set_state(rule=rule)
+        variant, _ = with_rule(amex, rule)
+        assert explorer.current_process.debrief.rule == variant.debrief.rule
+        api = sim.simulate(explorer.current_process, n=1000, rng=explorer.seed)
+        assert same_metrics(explorer.metrics, api.summary()), rule
+
+
+def test_moving_a_slider_is_the_same_as_set_state(amex):
+    by_control = WeightExplorer(amex, n=N, rng=SEED)
+    by_state = WeightExplorer(amex, n=N, rng=SEED)
+    by_control.controls["threshold"].value = 6.9
+    by_control.controls["weights.risk_awareness"].value = 0.3
+    by_state.set_state(threshold=6.9, weights={"risk_awareness": 0.3})
+    assert by_control.state == by_state.state
+    assert same_metrics(by_control.metrics, by_state.metrics)
+    check_weights(by_control)
+
+
+def test_common_random_numbers_make_a_weight_change_pure_sensitivity(amex):
+    explorer = WeightExplorer(amex, n=N, rng=SEED)
+    before = explorer.result
+    explorer.set_state(weights={"motivation": 0.6})
+    after = explorer.result
+    # Same candidates and ratings: performance and ratings are identical, only decisions move.
+    assert np.array_equal(before.performance, after.performance)
+    assert np.array_equal(before.perceived, after.perceived, equal_nan=True)
+
+
+def test_bad_settings_raise_and_leave_the_state(amex):
+    explorer = WeightExplorer(amex, n=500, rng=1)
+    state = explorer.state
+    for changes, path in (
+        ({"threshold": 11.0}, "threshold"),
+        ({"weights": {"no_such": 1.0}}, "weights.no_such"),
+        ({"rule": "dice"}, "rule"),
+        ({"speed": 2}, "speed"),
+        ({"weights": {name: 0.0 for name in state["weights"]}}, "competency_weights"),
+    ):
+        with pytest.raises(sim.SpecError, match=path):
+            explorer.set_state(**changes)
+        assert explorer.state == state
+    with pytest.raises(sim.SpecError, match="n"):
+        WeightExplorer(amex, n=10)
+
+
+def test_a_setting_the_spec_rejects_shows_an_error_in_the_page(amex):
+    explorer = WeightExplorer(amex, n=500, rng=1)
+    data = [np.asarray(t.y).copy() for t in explorer.figure.data]
+    names = list(explorer.state["weights"])
+    with explorer._quietly():
+        for name in names[1:]:
+            explorer.controls[f"weights.{name}"].value = 0.0
+    explorer.controls[f"weights.{names[0]}"].value = 0.0  # every weight zero: invalid
+    assert "weights" in explorer.error
+    assert "weights" in explorer._status.value
+    assert all(np.array_equal(a, t.y) for a, t in zip(data, explorer.figure.data, strict=True))
+    explorer.controls[f"weights.{names[0]}"].value = 1.0
+    assert explorer.error == ""
+    check_weights(explorer)
+
+
+def test_the_explorer_displays_as_one_widget(weights):
+    import ipywidgets
+
+    assert isinstance(weights.widget, ipywidgets.Box)
+    bundle = weights._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+# --------------------------------------------------------------------------- what-if explorer
+@pytest.fixture(scope="module")
+def what_if(amex: sim.Process) -> WhatIfExplorer:
+    return WhatIfExplorer(amex, mc_n=800, rng=SEED)
+
+
+def check_what_if(explorer: WhatIfExplorer, process: sim.Process, profile: sim.Profile) -> None:
+    """Read-outs, figure and transcript equal the API for ``profile`` (built independently)."""
+    exact = sim.hire_probability(process, profile)
+    assert explorer.probability == exact
+    run = sim.simulate(process, profile, n=explorer.mc_n, rng=explorer.seed, keep="decisions")
+    assert explorer.monte_carlo["hire_rate"] == run.hired.mean()
+    assert explorer.monte_carlo["low"] <= explorer.monte_carlo["hire_rate"]
+    waterfall = plots.contributions_figure(contribution_waterfall(process, profile))
+    tips = plots.tipping_points_figure(tipping_points(process, profile))
+    assert_arrays_equal(plotted(explorer.figure, 0, 1, "y"), builder_values(waterfall, "y"))
+    assert_arrays_equal(plotted(explorer.figure, 1, 2, "x"), builder_values(tips, "x"))
+    assert list(explorer.figure.data[1].y) == list(tips.data[0].y)
+    text = transcript_text(debrief_transcript(process, profile, rng=explorer.seed))
+    assert explorer.transcript.attrs["decision"] in text
+    assert explorer._transcript_box.value.count("Decision:") == 1
+    assert f'data-value="{exact.hire!r}"' in explorer._readout_box.value
+
+
+def test_what_if_starts_at_the_first_profile(what_if, amex, amex_profiles):
+    first = next(iter(amex_profiles.values()))
+    assert what_if.state["profile"] == first.name
+    check_what_if(what_if, amex, first)
+
+
+@pytest.mark.parametrize("name", ["internals_framer", "risk_blind", "balanced_strong"])
+def test_what_if_follows_each_profile(what_if, amex, amex_profiles, name):
+    what_if.set_state(profile=name)
+    profile = amex_profiles[name]
+    assert what_if.state["framing"] == profile.framing
+    check_what_if(what_if, amex, profile)
+
+
+def test_what_if_levels_and_framing(what_if, amex, amex_profiles):
+    what_if.set_state(profile="risk_blind", levels={"risk_awareness": 7.0}, framing=0.5)
+    profile = replace(amex_profiles["risk_blind"].with_levels(risk_awareness=7.0), framing=0.5)
+    check_what_if(what_if, amex, profile)
+    what_if.controls["levels.technical_depth"].value = 3.0  # the browser's path
+    check_what_if(what_if, amex, profile.with_levels(technical_depth=3.0))
+
+
+def test_choosing_a_profile_in_the_dropdown_loads_its_levels(amex, amex_profiles):
+    explorer = WhatIfExplorer(amex, mc_n=0)
+    explorer.controls["profile"].value = "balanced_strong"
+    expected = explorer.profile_state("balanced_strong")
+    assert explorer.state == expected
+    assert explorer.probability == sim.hire_probability(amex, amex_profiles["balanced_strong"])
+
+
+def test_same_facts_different_framing(amex, amex_profiles):
+    """The article's two candidates: with the same framing, the same hire probability."""
+    explorer = WhatIfExplorer(amex, mc_n=0)
+    explorer.set_state(profile="internals_framer")
+    low = explorer.probability.hire
+    explorer.set_state(framing=amex_profiles["impact_framer"].framing)
+    assert (
+        explorer.probability.hire
+        == sim.hire_probability(amex, amex_profiles["impact_framer"]).hire
+    )
+    assert explorer.probability.hire > low
+
+
+def test_what_if_rejects_bad_settings(amex):
+    explorer = WhatIfExplorer(amex, mc_n=0)
+    state = explorer.state
+    for changes, path in (
+        ({"profile": "nobody"}, "profile"),
+        ({"levels": {"risk_awareness": 12}}, "levels.risk_awareness"),
+        ({"framing": 2.0}, "framing"),
+    ):
+        with pytest.raises(sim.SpecError, match=path):
+            explorer.set_state(**changes)
+        assert explorer.state == state
+
+
+# --------------------------------------------------------------------------- packaging and app
+def test_import_sim_does_not_import_the_widgets():
+    code = (
+        "import sys, sim\n"
+        "assert not [m for m in sys.modules if m.startswith(('sim.widgets', 'sim.app'))]\n"
+        "import sim.cli; sim.cli.build_parser()  # registers `hiring-sim app` lazily\n"
+        "bad = [m for m in sys.modules if m.startswith(('sim.widgets', 'ipywidgets',"
+        " 'plotly', 'voila'))]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_build_app_builds_the_what_if_when_its_tab_opens():
+    from sim.app import build_app, settings_from_env
+
+    assert settings_from_env({}) == {"process": "amex_ai_pm_2026", "n": 20_000, "seed": 0}
+    page = build_app(n=1000, seed=2)
+    assert set(page.explorers) == {"weights"}
+    api = sim.simulate(sim.load_process("amex_ai_pm_2026"), n=1000, rng=2).summary()
+    assert same_metrics(page.explorers["weights"].metrics, api)
+    page.tabs.selected_index = 1
+    assert set(page.explorers) == {"weights", "what_if"}
+
+
+def test_app_command_errors_are_one_line(tmp_path):
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "sim.cli", "app", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    bad = run("--process", "nope")
+    assert bad.returncode == 1
+    assert bad.stderr.strip().count("\n") == 0 and "no process preset" in bad.stderr
+    usage = run("--port", "70000")
+    assert usage.returncode == 2 and "--port" in usage.stderr
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = run("--port", str(port))
+    assert busy.returncode == 1 and f"port {port}" in busy.stderr and "in use" in busy.stderr
+
+
+def test_app_prints_its_url_and_ctrl_c_stops_it_and_its_kernels(tmp_path):
+    """The real command: URL on stdout, a page answer, SIGINT stops server and kernels."""
+    import urllib.request
+
+    from sim.app.serve import free_port
+
+    port = free_port()
+    env = dict(os.environ)
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
+        env[name] = str(tmp_path / name.lower())
+    env["HIRING_SIM_POOL"] = "1000"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim.cli", "app", "--port", str(port), "--pool", "1000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        first = proc.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in first
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as page:
+                    body = page.read().decode()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.3)
+        assert "build_app" not in body  # no code cell in the page
+        kernels = _children(proc.pid)
+        assert kernels, "the page started no kernel"
+        proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        proc.wait(timeout=30)
+        time.sleep(0.5)
+        assert not [pid for pid in kernels if Path(f"/proc/{pid}").exists()]
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.append(int(entry.name))
+    return out
