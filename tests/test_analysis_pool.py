@@ -156,3 +156,15 @@ def test_quality_rejects_bad_arguments(amex):
         decision_quality(result, cost_per_applicant=float("nan"))
     with pytest.raises(sim.SpecError, match="result"):
         decision_quality(np.zeros(3))
+
+
+@pytest.mark.parametrize("rule", ["median", "majority", "discretion"])
+def test_swing_under_other_rules_equals_resimulating(amex, rule):
+    process = replace(amex, debrief=replace(amex.debrief, rule=rule))
+    result = sim.simulate(process, n=2000, rng=11)
+    table = decision_swing(result)
+    weights = process.debrief.competency_weights
+    debrief = replace(process.debrief, competency_weights={**weights, "leadership": 0.0})
+    again = sim.simulate(replace(process, debrief=debrief), n=2000, rng=11)
+    changed = (again.decision != result.decision)[result.reached].mean()
+    assert table.loc["leadership", "changed_zeroed"] == pytest.approx(changed, abs=1e-12)

@@ -219,3 +219,59 @@ def test_bad_arguments_name_the_argument(amex, amex_profiles):
     unknown = amex_profiles["impact_framer"].with_levels(charisma=5.0)
     with pytest.raises(sim.SpecError, match="charisma"):
         sway(amex, unknown)
+
+
+# --------------------------------------------------------------------------- other debriefs
+def debrief_variants(amex):
+    yield "anchoring", replace(amex.debrief, anchoring=0.4, speaking_order="seniority")
+    yield "peeking", replace(amex.debrief, peeking=0.3)
+    yield "discretion", replace(amex.debrief, rule="discretion")
+
+
+@pytest.mark.parametrize("variant", ["anchoring", "peeking", "discretion"])
+def test_sway_follows_the_core_closed_form_for_other_debriefs(amex, amex_profiles, variant):
+    debrief = dict(debrief_variants(amex))[variant]
+    process = replace(amex, debrief=debrief)
+    profile = amex_profiles["high_impact_negotiator"]
+    result = sway(process, profile)
+    exact = sim.hire_probability(process, profile)
+    given = result.framing.loc["as given", "hire_probability"]
+    assert given == pytest.approx(exact.hire, abs=tolerance(process))
+    core = sim.contributions(process, profile)["contribution"]
+    ours = result.contributions.set_index("name")
+    np.testing.assert_allclose(ours.loc[core.index, "contribution"], core, atol=1e-12)
+    for name, row in result.tipping_points.iterrows():
+        if not np.isnan(row["tipping_level"]):
+            moved = profile.with_levels(**{name: row["tipping_level"]})
+            assert sim.hire_probability(process, moved).hire == pytest.approx(0.5, abs=1e-7)
+    hired_now = exact.hire >= 0.5
+    for _, row in result.weight_stability.iterrows():
+        key = "competency" if row["group"] == "competency" else "interviewer"
+        flip = row["flips_above"]
+        if np.isnan(flip):
+            continue
+        outside = with_weights(process, **{key: {row["name"]: flip * 1.001}})
+        assert (sim.hire_probability(outside, profile).hire >= 0.5) != hired_now
+
+
+def test_random_speaking_order_is_a_mixture_of_orders(amex, amex_profiles):
+    """Anchoring with a random order: the closed form averages over all 120 orders."""
+    process = replace(amex, debrief=replace(amex.debrief, anchoring=0.3, speaking_order="random"))
+    profile = amex_profiles["high_impact_negotiator"]
+    table = framing_effect(process, profile)
+    exact = sim.hire_probability(process, profile).hire
+    assert table.loc["as given", "hire_probability"] == pytest.approx(exact, abs=1e-9)
+    tips = tipping_points(process, profile)
+    level = tips.loc["dollar_impact", "tipping_level"]
+    moved = profile.with_levels(dollar_impact=level)
+    assert sim.hire_probability(process, moved).hire == pytest.approx(0.5, abs=1e-7)
+
+
+def test_debriefs_without_a_fast_closed_form_are_refused(amex, amex_profiles):
+    profile = amex_profiles["impact_framer"]
+    median = replace(amex, debrief=replace(amex.debrief, rule="median"))
+    with pytest.raises(sim.SpecError, match=r"debrief\.rule"):
+        sway(median, profile)
+    consensus = replace(amex, debrief=replace(amex.debrief, rule="consensus"))
+    with pytest.raises(sim.SpecError, match="decision scores"):
+        tipping_points(consensus, profile)

@@ -223,3 +223,17 @@ def test_bad_arguments(amex):
         global_sensitivity("amex_ai_pm_2026", n=1000)
     with pytest.raises(sim.SpecError, match="rng"):
         global_sensitivity(amex, n=1000, rng=-1)
+
+
+@pytest.mark.parametrize("rule", ["median", "discretion"])
+def test_other_rules_and_anchoring(amex, rule):
+    debrief = replace(amex.debrief, rule=rule, anchoring=0.3)
+    process = replace(amex, debrief=debrief)
+    table = global_sensitivity(process, n=5000, rng=2)
+    aggregate = table[table.output == "aggregate"]
+    assert aggregate["shapley"].sum() == pytest.approx(1.0, abs=1e-12)
+    hire = table[table.output == "hire"]
+    assert hire["S1"].notna().all() and hire["delta"].notna().all()
+    assert table.attrs["hire_rate"] == pytest.approx(
+        sim.simulate(process, n=5000, rng=2, keep="decisions").hired.mean(), abs=0.03
+    )

@@ -17,33 +17,20 @@ import numpy as np
 from scipy import special
 
 from ..closed_form import orthant_probability
-from ..errors import fail
 from ..model import LinearModel
-from ..spec import Process
 from ..theory import bivariate_normal_cdf
 
 __all__ = [
     "clipped_normal_moments",
     "debrief_weights",
     "hire_probability_batch",
+    "mixture_hire_probability",
     "orthant_batch",
-    "require_weighted_mean",
     "slot_person",
 ]
 
 # Gauss-Legendre nodes for the one-dimensional integral of the 3-D orthant.
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(64)
-
-
-def require_weighted_mean(process: Process, what: str) -> None:
-    """Raise a SpecError unless the debrief is the linear ``weighted_mean`` rule."""
-    rule = process.debrief.rule
-    if rule != "weighted_mean":
-        raise fail(
-            "process.debrief.rule",
-            f"{what} needs the linear 'weighted_mean' rule (it uses the closed form)",
-            rule,
-        )
 
 
 def slot_person(model: LinearModel) -> np.ndarray:
@@ -202,6 +189,33 @@ def hire_probability_batch(
         cov = np.swapaxes(weights, 1, 2) @ perceived_cov @ weights
     lower = np.concatenate([model.gate_cuts, model.veto_cuts, [model.threshold + model.hold_band]])
     return orthant_batch(mean, cov, lower)
+
+
+def mixture_hire_probability(
+    components: list, perceived_mean: np.ndarray, perceived_cov: np.ndarray
+) -> np.ndarray:
+    """Hire probability under the core's Gaussian debrief mixture, for a batch of means.
+
+    Parameters
+    ----------
+    components : list of (float, LinearDecision)
+        From :func:`sim.debrief.gaussian_decisions`.
+    perceived_mean : ndarray, shape (S,) or (m, S)
+    perceived_cov : ndarray, shape (S, S)
+
+    Returns
+    -------
+    ndarray, shape (m,)
+    """
+    mean_s = np.atleast_2d(perceived_mean)
+    total = np.zeros(mean_s.shape[0])
+    for share, part in components:
+        mean = mean_s @ part.weights + part.shift
+        cov = part.weights.T @ perceived_cov @ part.weights + np.diag(part.noise_sd**2)
+        total += share * orthant_batch(
+            mean, np.broadcast_to(cov, (mean.shape[0], *cov.shape)), part.lower
+        )
+    return total
 
 
 def clipped_normal_moments(mean: float, sd: float, low: float = -1.0, high: float = 1.0):

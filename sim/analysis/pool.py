@@ -16,34 +16,16 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ..engine import decide
+from ..debrief import redecide
 from ..errors import SpecError, fail
 from ..model import HIRE
 from ..result import Result
-from ..spec import Process
 from ..theory import bcg_utility, naylor_shine, taylor_russell
 
-__all__ = ["decision_quality", "decision_swing", "redecide"]
+__all__ = ["decision_quality", "decision_swing"]
 
 #: Weight multipliers of :func:`decision_swing`, by column suffix.
 SWING_FACTORS: dict[str, float] = {"zeroed": 0.0, "doubled": 2.0}
-
-
-def redecide(result: Result, process: Process) -> np.ndarray:
-    """Decisions (n,) of ``process``'s debrief on the ratings stored in ``result``.
-
-    Uses :func:`sim.debrief.redecide` when the core provides it; otherwise
-    re-applies the linear debrief of ``process.model`` to the stored ratings
-    (the gates see the same scores, so every candidate reaches the same stage).
-    """
-    try:
-        from ..debrief import redecide as core_redecide
-    except ImportError:
-        core_redecide = None
-    if core_redecide is not None:
-        return core_redecide(result, process).decision
-    perceived = result._require("perceived")
-    return decide(process.model, np.nan_to_num(perceived))[2]
 
 
 def _require_ratings(result: Result) -> None:
@@ -58,7 +40,8 @@ def decision_swing(result: Result) -> pd.DataFrame:
 
     For each competency the debrief weighs, its weight is set to zero, then
     doubled (the other weights unchanged, so shares renormalise), and the
-    stored ratings are re-decided.
+    stored ratings are re-decided with :func:`sim.debrief.redecide` (any rule,
+    anchoring or speaking order; the same debrief draws).
 
     Parameters
     ----------
@@ -105,7 +88,7 @@ def decision_swing(result: Result) -> pd.DataFrame:
             except SpecError:  # e.g. zeroing the only weighted competency
                 decision = None
             else:
-                decision = redecide(result, changed)
+                decision = redecide(result, changed).decision
             if decision is None:
                 row |= {f"changed_{suffix}": math.nan, f"hire_rate_{suffix}": math.nan}
                 row[f"precision_{suffix}"] = math.nan

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -21,9 +21,15 @@ import pandas as pd
 from scipy import optimize
 
 from ..closed_form import HireProbability, hire_probability
-from ..errors import fail
+from ..debrief import effective_aggregate_weights, gaussian_decisions
+from ..errors import SpecError, fail
 from ..spec import Process, Profile
-from ._linear import debrief_weights, hire_probability_batch, require_weighted_mean, slot_person
+from ._linear import (
+    debrief_weights,
+    hire_probability_batch,
+    mixture_hire_probability,
+    slot_person,
+)
 
 __all__ = [
     "NONE_WITHIN_SCALE",
@@ -39,19 +45,38 @@ __all__ = [
 NONE_WITHIN_SCALE = "none within the scale"
 
 _GRID = 161  # grid points used to bracket roots before brentq refines them
+_MAX_SCORES = 3  # exact (Owen's T / one quadrature) up to here; Genz beyond is far too slow
+_SLOW_GRID = 41  # the same when every point rebuilds the process (non-plain debriefs)
 
 
 class _Candidate:
-    """One profile compiled against one process: the pieces every analysis reuses."""
+    """One profile compiled against one process: the pieces every analysis reuses.
+
+    The debrief is the core's mixture of Gaussian linear decisions
+    (:func:`sim.debrief.gaussian_decisions`; one component unless the speaking
+    order is random). A *plain* debrief (one component equal to the compiled
+    model's decision scores: weighted mean, no peeking or anchoring) takes the
+    fast path for weight changes (:func:`~sim.analysis._linear.debrief_weights`);
+    any other rebuilds the modified process.
+    """
 
     def __init__(self, process: Process, profile: Profile) -> None:
         if not isinstance(process, Process):
             raise fail("process", "must be a Process (see sim.load_process)", type(process))
         if not isinstance(profile, Profile):
             raise fail("profile", "must be a Profile (see sim.load_profiles)", type(profile))
-        require_weighted_mean(process, "sway analysis")
         self.process, self.profile = process, profile
         self.model = m = process.model
+        self.components = gaussian_decisions(process)  # SpecError for non-Gaussian rules
+        scores = max(part.weights.shape[1] for _, part in self.components)
+        if scores > _MAX_SCORES:
+            raise fail(
+                "process.debrief.rule",
+                f"sway analysis supports debriefs of at most {_MAX_SCORES} Gaussian decision "
+                f"scores (gates, veto holders, aggregate); this one has {scores}, whose "
+                "probability takes seconds each (use sim.simulate)",
+                process.debrief.rule,
+            )
         self.theta = profile.theta(process)
         self.phi = float(profile.framing)
         self.mean_s = m.perceived_mean(self.theta, self.phi)
@@ -63,11 +88,34 @@ class _Candidate:
         self.person_w = np.array(
             [process.debrief.interviewer_weights.get(p, 1.0) for p in process.interviewer_names]
         )
-        self.weights = m.decision_weights
+        self.aggregate_weights = effective_aggregate_weights(process)
+        self.plain = _is_plain(m, self.components)
 
     def hire(self, mean_s: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        w = self.weights if weights is None else weights
-        return hire_probability_batch(self.model, mean_s, w, self.cov_s)
+        """Hire probability for perceived means (m, S) or (S,): the mixture, or given weights."""
+        if weights is not None:
+            return hire_probability_batch(self.model, mean_s, weights, self.cov_s)
+        return mixture_hire_probability(self.components, mean_s, self.cov_s)
+
+    def hire_with(self, process: Process) -> float:
+        """Hire probability of this profile under a modified debrief of the same process."""
+        return float(
+            mixture_hire_probability(gaussian_decisions(process), self.mean_s, self.cov_s)[0]
+        )
+
+
+def _is_plain(model, components) -> bool:
+    if len(components) != 1:
+        return False
+    part = components[0][1]
+    lower = np.r_[model.gate_cuts, model.veto_cuts, model.threshold + model.hold_band]
+    return (
+        part.weights.shape == model.decision_weights.shape
+        and np.allclose(part.weights, model.decision_weights, rtol=0, atol=1e-14)
+        and not np.any(part.shift)
+        and not np.any(part.noise_sd)
+        and np.allclose(part.lower, lower, rtol=0, atol=1e-14)
+    )
 
 
 # --------------------------------------------------------------------------- contributions
@@ -85,7 +133,7 @@ def contribution_waterfall(process: Process, profile: Profile) -> pd.DataFrame:
     Parameters
     ----------
     process : Process
-        Debrief rule ``weighted_mean``.
+        A debrief with a Gaussian closed form (see :func:`sim.hire_probability`).
     profile : Profile
 
     Returns
@@ -111,7 +159,7 @@ def contribution_waterfall(process: Process, profile: Profile) -> pd.DataFrame:
     """
     c = _Candidate(process, profile)
     m, scale = c.model, process.scale
-    w = m.aggregate_weights
+    w = c.aggregate_weights
     pps = scale.points_per_sd
     k_of = m.slot_competency
     identity_part = c.theta[k_of]
@@ -159,7 +207,10 @@ def contribution_waterfall(process: Process, profile: Profile) -> pd.DataFrame:
 # --------------------------------------------------------------------------- tipping points
 def _bracket(grid: np.ndarray, values: np.ndarray, target: float) -> tuple[float, float] | None:
     """First grid interval from ``grid[0]`` on which ``values - target`` changes sign."""
-    diff = values - target
+    keep = ~np.isnan(values)  # undefined points (e.g. every weight zero) carry no sign
+    grid, diff = grid[keep], values[keep] - target
+    if diff.size == 0:
+        return None
     if diff[0] == 0:
         return float(grid[0]), float(grid[0])
     change = np.flatnonzero((np.sign(diff[1:]) != np.sign(diff[:-1])) | (diff[1:] == 0))
@@ -194,7 +245,7 @@ def _tipping_points(c: _Candidate, target: float) -> pd.DataFrame:
         def at(z: float, k: int = k, loading: np.ndarray = loading) -> float:
             return float(c.hire(c.mean_s + (z - c.theta[k]) * loading)[0])
 
-        if not np.any(loading @ c.weights):
+        if not any(np.any(loading @ part.weights) for _, part in c.components):
             rows.append((name, level_now, p_now, math.nan, math.nan, "no effect"))
             continue
         # Search away from the current level in both directions; keep the nearer root.
@@ -231,7 +282,7 @@ def tipping_points(process: Process, profile: Profile, *, target: float = 0.5) -
     Parameters
     ----------
     process : Process
-        Debrief rule ``weighted_mean``.
+        A debrief with a Gaussian closed form (see :func:`sim.hire_probability`).
     profile : Profile
     target : float, default 0.5
         Hire probability to reach, in (0, 1).
@@ -266,9 +317,9 @@ def _weights_stability(c: _Candidate) -> pd.DataFrame:
     process, m = c.process, c.model
     p_now = float(c.hire(c.mean_s)[0])
     hired = p_now >= 0.5
-    agg_now = m.aggregate_weights
+    agg_now = c.aggregate_weights
     # t in [0, 1) maps to a raw weight ref * t / (1 - t): t = 1/2 is the current weight.
-    t_grid = np.linspace(0.0, 1.0, _GRID)[:-1]
+    t_grid = np.linspace(0.0, 1.0, _GRID if c.plain else _SLOW_GRID)[:-1]
     rows = []
     groups = (
         ("competency", process.competency_names, c.comp_w),
@@ -290,7 +341,9 @@ def _weights_stability(c: _Candidate) -> pd.DataFrame:
                 table[:, i] = ref * np.asarray(t, dtype=float) / (1.0 - np.asarray(t))
                 comp = table if group == "competency" else c.comp_w
                 person = table if group == "interviewer" else c.person_w
-                return c.hire(c.mean_s, debrief_weights(m, comp, person))
+                if c.plain:
+                    return c.hire(c.mean_s, debrief_weights(m, comp, person))
+                return np.array([_rebuilt(c, group, row) for row in table])
 
             def prob(t: float, batch=batch) -> float:
                 return float(batch(np.array([t]))[0])
@@ -320,6 +373,19 @@ def _weights_stability(c: _Candidate) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _rebuilt(c: _Candidate, group: str, weights: np.ndarray) -> float:
+    """Hire probability with one group of debrief weights replaced (NaN if invalid)."""
+    process = c.process
+    names = process.competency_names if group == "competency" else process.interviewer_names
+    table = dict(zip(names, weights.tolist(), strict=True))
+    key = "competency_weights" if group == "competency" else "interviewer_weights"
+    try:
+        changed = replace(process, debrief=replace(process.debrief, **{key: table}))
+        return c.hire_with(changed)
+    except SpecError:  # e.g. every competency weight zero
+        return math.nan
+
+
 def _range_text(lower: float, upper: float) -> str:
     low = "0" if math.isnan(lower) else f"{lower:.3g}"
     high = "no limit" if math.isnan(upper) else f"{upper:.3g}"
@@ -336,7 +402,7 @@ def weight_stability(process: Process, profile: Profile) -> pd.DataFrame:
     Parameters
     ----------
     process : Process
-        Debrief rule ``weighted_mean``.
+        A debrief with a Gaussian closed form (see :func:`sim.hire_probability`).
     profile : Profile
 
     Returns
@@ -367,7 +433,7 @@ def _framing(c: _Candidate) -> pd.DataFrame:
     values = np.array([-1.0, c.phi, 1.0])
     mean_s = c.mean_s[None, :] + (values - c.phi)[:, None] * m.framing[None, :]
     probs = c.hire(mean_s)
-    w = m.aggregate_weights
+    w = c.aggregate_weights
     table = pd.DataFrame(
         {
             "framing": values,
@@ -398,7 +464,7 @@ def framing_effect(process: Process, profile: Profile) -> pd.DataFrame:
     Parameters
     ----------
     process : Process
-        Debrief rule ``weighted_mean``.
+        A debrief with a Gaussian closed form (see :func:`sim.hire_probability`).
     profile : Profile
 
     Returns
@@ -475,7 +541,7 @@ def sway(process: Process, profile: Profile) -> Sway:
     Parameters
     ----------
     process : Process
-        Debrief rule ``weighted_mean``.
+        A debrief with a Gaussian closed form (see :func:`sim.hire_probability`).
     profile : Profile
 
     Returns

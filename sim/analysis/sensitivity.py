@@ -31,8 +31,13 @@ Both estimators carry a small upward bias from sampling noise within the
 classes; the row ``"(no effect)"`` is an independent dummy input that shows the
 bias floor of each column.
 
-For the aggregate (the debrief's linear score, gates ignored) the exact answer
-is known: it is linear in jointly Gaussian competencies plus independent
+The aggregate is the committee's weighted mean of the scores with the
+debrief's effective weights (:func:`sim.debrief.effective_aggregate_weights`:
+peeking and anchoring included, averaged over speaking orders when the order is
+random), gates ignored. The hire decision is the process's real debrief (any
+rule); its own randomness (a random speaking order, vote coins, the manager's
+noise) is drawn but not attributed as an input. For the aggregate the exact
+answer is known: it is linear in jointly Gaussian competencies plus independent
 terms, so ``S1_exact`` has a closed form and so do the **Shapley effects**
 (Owen 2014; Song, Nelson & Staum 2016), which share the variance fairly among
 correlated inputs and sum to 1 (here by enumerating the ``2^K`` subsets of
@@ -74,7 +79,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..engine import RandomLike, as_seed_sequence, decide
+from ..debrief import N_DRAWS, decide, effective_aggregate_weights
+from ..engine import RandomLike, as_seed_sequence
 from ..errors import fail
 from ..model import HIRE
 from ..spec import Process
@@ -363,8 +369,9 @@ def sensitivity_sample(
 
     perceived = theta @ m.A + phi[:, None] * m.framing + leniency[:, person]
     perceived += impression @ m.H + occasion
-    decision = decide(m, perceived)[2]
-    w = m.aggregate_weights
+    debrief_draws = gen.standard_normal((n, N_DRAWS))  # random order, coins, manager noise
+    decision = decide(m, perceived, debrief_draws)[2]
+    w = effective_aggregate_weights(process)
     aggregate = process.scale.to_points(perceived @ w)
     # Each interviewer's occasion errors, as their contribution to the aggregate (z).
     onehot = np.zeros((n_slots, len(people)))
@@ -445,7 +452,7 @@ def exact_aggregate_indices(
     """
     sd_l = _check(100, leniency_sd, process)
     m = process.model
-    w = m.aggregate_weights
+    w = effective_aggregate_weights(process)
     person = slot_person(m)
     rated = sorted(set(person.tolist()))
     cov = process.pool.covariance
