@@ -139,6 +139,11 @@ def cmd_app(args: argparse.Namespace) -> int:
         HIRING_SIM_POOL=str(args.pool),
         HIRING_SIM_SEED=str(args.seed),
     )
+    # Each page has its own kernel doing small matrix products per slider move: one BLAS
+    # thread per kernel is faster than several fighting for the cores (benchmarks/
+    # bench_widgets.py: ~3x on two cores). Kernels inherit this environment.
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
     url = url_for(args.ip, port)
     if args.ip not in ("127.0.0.1", "localhost", "::1"):
         print(

@@ -262,22 +262,27 @@ def sync_figure(
         a.get("type") == b.get("type") for a, b in zip(old_data, new_data, strict=True)
     )
     layout = {k: v for k, v in source["layout"].items() if k != "template"}
-    with target.batch_update():
-        if same:
-            for trace, before, after in zip(target.data, old_data, new_data, strict=True):
-                changed = {
-                    key: value
-                    for key, value in after.items()
-                    if key != "uid" and not _equal(before.get(key), value)
-                }
-                if changed:
-                    trace.update(changed)
-        else:
+    if not same:
+        with target.batch_update():
             target.data = ()
             target.add_traces(new_data)
-        changed = {k: v for k, v in layout.items() if not _equal(shown["layout"].get(k), v)}
-        if changed:
-            target.layout.update(changed)
+    else:
+        # restyle/relayout skip plotly's per-property validation (the builders' figures
+        # are valid already), which is most of the cost of an update.
+        for index, (before, after) in enumerate(zip(old_data, new_data, strict=True)):
+            changed = {
+                key: [value]
+                for key, value in after.items()
+                if key != "uid" and not _equal(before.get(key), value)
+            }
+            changed |= {key: [None] for key in before if key not in after}  # back to default
+            if changed:
+                target.plotly_restyle(changed, trace_indexes=[index])
+    old_layout = {k: v for k, v in shown["layout"].items() if k != "template"}
+    changed = {k: v for k, v in layout.items() if not _equal(old_layout.get(k), v)}
+    changed |= {k: None for k in old_layout if k not in layout}
+    if changed:
+        target.plotly_relayout(changed)
 
 
 def _equal(a: Any, b: Any) -> bool:

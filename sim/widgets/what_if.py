@@ -99,9 +99,17 @@ class WhatIfExplorer(Explorer):
         self.seed = as_seed_sequence(rng)
         controls = self._make_controls()
         self._load_profile(next(iter(self.profiles)))
+        self._transcript_cache: tuple[str, pd.DataFrame] | None = None
         self._transcript_box = widgets.HTML()
-        self._build(controls, views=[self._transcript_box])
-        self._update_views()
+        # Closed by default: the transcript is rendered only while someone reads it.
+        self._transcript_panel = widgets.Accordion(
+            children=[self._transcript_box],
+            titles=("Debrief transcript: one simulated debrief of this candidate",),
+            selected_index=None,
+        )
+        self._transcript_panel.add_class("hcs-transcript")
+        self._transcript_panel.observe(lambda _: self._update_views(), names="selected_index")
+        self._build(controls, views=[self._transcript_panel])
 
     # ------------------------------------------------------------------ controls
     def _make_controls(self) -> list[Any]:
@@ -173,8 +181,16 @@ class WhatIfExplorer(Explorer):
         self.probability: HireProbability = hire_probability(self.process, profile)
         self.waterfall: pd.DataFrame = contribution_waterfall(self.process, profile)
         self.tipping: pd.DataFrame = tipping_points(self.process, profile)
-        self.transcript: pd.DataFrame = debrief_transcript(self.process, profile, rng=self.seed)
         self.monte_carlo = self._monte_carlo(profile)
+
+    @property
+    def transcript(self) -> pd.DataFrame:
+        """:func:`sim.debrief.debrief_transcript` of the current candidate (same seed always)."""
+        key = repr(sorted(self.state.items()))
+        if self._transcript_cache is None or self._transcript_cache[0] != key:
+            frame = debrief_transcript(self.process, self.current_profile, rng=self.seed)
+            self._transcript_cache = (key, frame)
+        return self._transcript_cache[1]
 
     def _monte_carlo(self, profile: Profile) -> dict[str, float]:
         if self.mc_n == 0:
@@ -216,11 +232,12 @@ class WhatIfExplorer(Explorer):
         return items
 
     def _update_views(self) -> None:
+        if self._transcript_panel.selected_index is None:
+            return  # closed: render when opened
         text = html.escape(transcript_text(self.transcript))
         self._transcript_box.value = (
-            '<details class="hcs-transcript"><summary>Debrief transcript: one simulated '
-            "debrief of this candidate (same seed for every setting)</summary>"
-            f'<pre style="font-size:0.85em;line-height:1.3">{text}</pre></details>'
+            '<p style="color:#555">The same seed for every setting, so a change you see is '
+            f'your setting\'s.</p><pre style="font-size:0.85em;line-height:1.3">{text}</pre>'
         )
 
 

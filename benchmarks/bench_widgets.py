@@ -1,0 +1,157 @@
+"""Explorer latency: a slider change to new figure data, measured in the kernel.
+
+Run:  python benchmarks/bench_widgets.py [--n 20000] [--moves 40]
+
+A move sets a control's ``value`` exactly as the browser's comm message does;
+the explorer recomputes and writes the new data into its FigureWidget before
+the assignment returns, so the wall time of the assignment is the slider-to-
+figure-data latency on the Python side (the browser adds the message round
+trip and plotly's redraw: see tests/test_app_browser.py for that).
+
+Targets (issue #5): median <= 100 ms for the weight explorer with a 20,000-
+candidate pool, <= 20 ms for the candidate what-if (closed form).
+Each figure is the median over ``--moves`` moves per control, after a warm-up.
+Prints a table and, last, one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import statistics
+import time
+
+import numpy as np
+
+import sim
+from sim.widgets import WeightExplorer, WhatIfExplorer
+
+
+def time_moves(explorer, key: str, values, moves: int, watch) -> list[float]:
+    """Seconds per move of control ``key`` through ``values``; checks the figure changed."""
+    control = explorer.controls[key]
+    cycle = itertools.cycle(values)
+    control.value = next(cycle)  # warm-up (first build of caches)
+    times = []
+    for _ in range(moves):
+        value = next(cycle)
+        if value == control.value:
+            value = next(cycle)
+        before = watch(explorer)
+        start = time.perf_counter()
+        control.value = value
+        times.append(time.perf_counter() - start)
+        assert explorer.error == "", explorer.error
+        assert not np.array_equal(before, watch(explorer)), f"{key}: figure did not change"
+    return times
+
+
+def figure_values(explorer) -> np.ndarray:
+    return np.concatenate(
+        [
+            np.asarray(t.y if t.orientation != "h" else t.x, dtype=float)
+            for t in explorer.figure.data
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20_000, help="weight explorer pool size")
+    parser.add_argument("--moves", type=int, default=40, help="moves per control")
+    args = parser.parse_args()
+    process = sim.load_process("amex_ai_pm_2026")
+    rows = []
+
+    start = time.perf_counter()
+    weights = WeightExplorer(process, n=args.n, rng=0)
+    built = time.perf_counter() - start
+    rows.append(("weights", "construct (simulate + first figure)", [built]))
+    base = process.debrief.threshold
+    cases = [
+        ("threshold", [base + d for d in (-0.2, -0.1, 0.0, 0.1, 0.2)]),
+        ("weights.dollar_impact", [2.0, 2.5, 3.0, 3.5, 4.0]),
+        ("weights.technical_depth", [0.5, 1.0, 1.5, 2.0]),
+        ("anchoring", [0.0, 0.2, 0.4, 0.6]),
+        ("rule", ["weighted_mean", "majority", "veto", "consensus"]),
+        ("noise", [0.8, 1.0, 1.2, 1.4]),
+    ]
+    all_weights = []
+    for key, values in cases:
+        times = time_moves(weights, key, values, args.moves, figure_values)
+        rows.append(("weights", key, times))
+        all_weights += times
+        weights.set_state(**_reset(key, process))
+
+    what_if = WhatIfExplorer(process, rng=0)
+    closed_only = WhatIfExplorer(process, mc_n=0, rng=0)
+    all_what_if = []
+    for explorer, label in (
+        (what_if, "with 2,000-run MC band"),
+        (closed_only, "closed form only"),
+    ):
+        for key, values in (
+            ("levels.risk_awareness", [5.0, 5.5, 6.0, 6.5, 7.0]),
+            ("levels.dollar_impact", [6.0, 6.5, 7.0, 7.5]),
+            ("framing", [-1.0, -0.5, 0.0, 0.5, 1.0]),
+        ):
+            times = time_moves(explorer, key, values, args.moves, figure_values)
+            rows.append((f"what-if ({label})", key, times))
+            if explorer is what_if:
+                all_what_if += times
+
+    compute = []
+    for value in itertools.islice(itertools.cycle([5.0, 5.5, 6.0, 6.5]), args.moves):
+        closed_only.controls["levels.risk_awareness"].value = value
+        start = time.perf_counter()
+        closed_only._compute()  # numbers only: closed form, waterfall, tipping points, transcript
+        compute.append(time.perf_counter() - start)
+    rows.append(("what-if (closed form only)", "numbers without figure", compute))
+
+    print(
+        f"Explorer latency, control change -> new figure data (n = {args.n:,}, "
+        f"{args.moves} moves per control, OPENBLAS_NUM_THREADS="
+        f"{os.environ.get('OPENBLAS_NUM_THREADS', 'default')})"
+    )
+    print(f"{'explorer':<34} {'control':<38} {'median ms':>10} {'p90 ms':>8}")
+    for explorer_name, key, times in rows:
+        ms = np.array(times) * 1000
+        print(
+            f"{explorer_name:<34} {key:<38} {np.median(ms):>10.1f} {np.percentile(ms, 90):>8.1f}"
+        )
+    summary = {
+        "n": args.n,
+        "weights_median_ms": 1000 * statistics.median(all_weights),
+        "weights_target_ms": 100,
+        "what_if_median_ms": 1000 * statistics.median(all_what_if),
+        "what_if_target_ms": 20,
+        "what_if_closed_form_only_median_ms": 1000
+        * statistics.median(
+            [t for e, _, ts in rows if e == "what-if (closed form only)" for t in ts]
+        ),
+    }
+    print(
+        f"\nweight explorer: median {summary['weights_median_ms']:.1f} ms over all controls "
+        f"(target <= 100 ms); what-if: median {summary['what_if_median_ms']:.1f} ms "
+        f"(target <= 20 ms)"
+    )
+    print(json.dumps(summary))
+
+
+def _reset(key: str, process: sim.Process) -> dict:
+    d = process.debrief
+    if key.startswith("weights."):
+        name = key.split(".", 1)[1]
+        return {"weights": {name: d.competency_weights[name]}}
+    return {
+        "threshold": {"threshold": d.threshold},
+        "anchoring": {"anchoring": d.anchoring},
+        "rule": {"rule": d.rule},
+        "noise": {"noise": 1.0},
+    }[key]
+
+
+if __name__ == "__main__":
+    main()
