@@ -23,10 +23,18 @@ import pytest
 
 import sim
 from sim import plots
-from sim.analysis import contribution_waterfall, decision_swing, tipping_points
+from sim.analysis import (
+    contribution_waterfall,
+    decision_quality,
+    decision_swing,
+    panel_reliability,
+    tipping_points,
+)
 from sim.debrief import debrief_transcript, transcript_text, with_rule
 from sim.spec import RULES
-from sim.widgets import WeightExplorer, WhatIfExplorer
+from sim.widgets import DebriefRoom, PanelDesigner, WeightExplorer, WhatIfExplorer
+from sim.widgets.debrief_room import views_figure
+from sim.widgets.panel import validity_figure, with_panels
 
 N = 3000
 SEED = 11
@@ -258,6 +266,102 @@ def test_what_if_rejects_bad_settings(amex):
         with pytest.raises(sim.SpecError, match=path):
             explorer.set_state(**changes)
         assert explorer.state == state
+
+
+# --------------------------------------------------------------------------- debrief room
+def room_process(base: sim.Process, **debrief) -> sim.Process:
+    return replace(base, debrief=replace(base.debrief, **debrief))
+
+
+def check_room(room: DebriefRoom, process: sim.Process, profile: sim.Profile, seed: int) -> None:
+    """Transcript, probabilities and figure equal the API for an independently built process."""
+    frame = debrief_transcript(process, profile, rng=seed)
+    assert transcript_text(room.transcript) == transcript_text(frame)
+    assert room.probability == sim.hire_probability(process, profile)
+    written = room_process(process, protocol="written_first")
+    assert room.written_first == sim.hire_probability(written, profile)
+    want = views_figure(frame)
+    assert_arrays_equal(plotted(room.figure, 0, 2, "y"), builder_values(want, "y"))
+    assert html.escape(frame.attrs["reason"]) in room._transcript_box.value
+    assert f'data-value="{frame.attrs["decision"]!r}"' in room._readout_box.value
+
+
+def test_debrief_room_follows_the_api(amex, amex_profiles):
+    room = DebriefRoom(amex, rng=3)
+    profile = amex_profiles[room.state["profile"]]
+    check_room(room, amex, profile, 3)
+    room.set_state(anchoring=0.6, speaking_order="reverse_seniority")
+    process = room_process(amex, anchoring=0.6, speaking_order="reverse_seniority")
+    check_room(room, process, profile, 3)
+    room.set_state(veto="risk_partner", senior_pull=1.0)
+    process = room_process(process, veto=("risk_partner",), senior_pull=1.0)
+    check_room(room, process, profile, 3)
+    room.controls["seed"].value = 7  # another debrief of the same candidate
+    check_room(room, process, profile, 7)
+    room.set_state(profile="risk_blind", protocol="written_first")
+    process = room_process(process, protocol="written_first")
+    check_room(room, process, amex_profiles["risk_blind"], 7)
+
+
+def test_anchoring_moves_spoken_views_and_written_first_removes_it(amex):
+    room = DebriefRoom(amex, rng=5)
+    room.set_state(anchoring=0.8)
+    speakers = room.transcript.attrs["speakers"]
+    assert speakers[0]["spoken_view"] == speakers[0]["written_view"]  # the first is unaffected
+    assert any(s["spoken_view"] != s["written_view"] for s in speakers[1:])
+    room.set_state(protocol="written_first")
+    assert all(s["spoken_view"] == s["written_view"] for s in room.transcript.attrs["speakers"])
+
+
+# --------------------------------------------------------------------------- panel designer
+def test_with_panels_adds_interchangeable_raters(amex):
+    panel = with_panels(amex, 3, noise=0.5, halo=2.0)
+    assert panel.rounds[0].interviewers == ("recruiter", "recruiter_2", "recruiter_3")
+    copy, original = panel.interviewer("senior_pm_3"), amex.interviewer("senior_pm")
+    assert copy.noise_sd == original.noise_sd * 0.5 and copy.halo == original.halo * 2.0
+    assert copy.leniency == original.leniency
+    assert (
+        panel.debrief.interviewer_weights["senior_pm_3"]
+        == (amex.debrief.interviewer_weights["senior_pm"])
+    )
+    assert with_panels(amex, 1).rounds == amex.rounds
+    with pytest.raises(sim.SpecError, match="raters"):
+        with_panels(amex, 0)
+
+
+def test_panel_designer_follows_the_api(amex):
+    designer = PanelDesigner(amex, n=1500, rng=4, max_raters=3)
+    for changes in ({}, {"raters": 2}, {"noise": 0.4, "halo": 0.0}, {"competency": "leadership"}):
+        designer.set_state(**changes)
+        s = designer.state
+        for k in range(1, 4):
+            api = sim.simulate(with_panels(amex, k, s["noise"], s["halo"]), n=1500, rng=4)
+            summary = api.summary()
+            assert designer.validity.loc[k, "validity"] == summary["validity"]
+            assert designer.validity.loc[k, "precision"] == summary["precision"]
+            if k == s["raters"]:
+                assert same_metrics(designer.result.summary(), summary)
+        reliability = panel_reliability(
+            with_panels(amex, 1, s["noise"], s["halo"]),
+            s["competency"],
+            n=2000,
+            max_raters=3,
+            rng=designer.seed,
+        )
+        assert designer.reliability.equals(reliability)
+        parts = [
+            plots.reliability_figure(reliability),
+            validity_figure(designer.validity, s["raters"]),
+            plots.taylor_russell_figure(designer.selection),
+            plots.quality_figure(decision_quality(designer.result)),
+        ]
+        want = [t for part in parts for t in part.data]
+        assert len(designer.figure.data) == len(want)
+        for got, expect in zip(designer.figure.data, want, strict=True):
+            np.testing.assert_allclose(
+                np.asarray(got.y, dtype=float), np.asarray(expect.y, dtype=float), equal_nan=True
+            )
+        assert designer.metrics["validity"] == designer.validity.loc[s["raters"], "validity"]
 
 
 # --------------------------------------------------------------------------- packaging and app

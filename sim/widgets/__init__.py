@@ -5,13 +5,17 @@ Each explorer is a class whose state can be read (``state``) and set
 shows comes from the core, :mod:`sim.debrief`, :mod:`sim.analysis` and the
 figures from :mod:`sim.plots`. ``import sim`` never imports this package.
 
-=====================  =================================================
+=======================  =================================================
 :class:`WeightExplorer`  debrief weights, threshold, rule, anchoring, noise
 :class:`WhatIfExplorer`  one candidate's levels and framing
-=====================  =================================================
+:class:`DebriefRoom`     speaking order, anchoring, protocol, veto holder
+:class:`PanelDesigner`   interviewers per round, noise, halo
+=======================  =================================================
 """
 
+from .debrief_room import DebriefRoom
+from .panel import PanelDesigner
 from .weights import WeightExplorer
 from .what_if import WhatIfExplorer
 
-__all__ = ["WeightExplorer", "WhatIfExplorer"]
+__all__ = ["DebriefRoom", "PanelDesigner", "WeightExplorer", "WhatIfExplorer"]
