@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -59,7 +59,7 @@ class Explorer:
         self._widget: widgets.Widget | None = None
         self.error = ""
 
-    def _build(self, controls: list[widgets.Widget], views: list[widgets.Widget] = ()) -> None:
+    def _build(self, controls: list[widgets.Widget], views: Sequence[widgets.Widget] = ()) -> None:
         """Compute the first state, then create the figure and the widget around it."""
         self._compute()
         self._shown = self._stacked()

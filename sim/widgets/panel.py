@@ -95,6 +95,8 @@ class PanelDesigner(Explorer):
 
     Attributes
     ----------
+    seed : SeedSequence
+        Seed of every simulation (the same for every panel size).
     reliability : DataFrame
         :func:`sim.analysis.panel_reliability` of the chosen competency.
     validity : DataFrame

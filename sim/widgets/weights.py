@@ -44,6 +44,9 @@ class WeightExplorer(Explorer):
 
     Attributes
     ----------
+    seed : SeedSequence
+        The one seed of the pool: ``sim.simulate(explorer.current_process, n=explorer.n,
+        rng=explorer.seed)`` reproduces every number shown.
     result : Result
         The pool under the current settings.
     metrics : dict

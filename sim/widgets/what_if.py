@@ -52,6 +52,8 @@ class WhatIfExplorer(Explorer):
 
     Attributes
     ----------
+    seed : SeedSequence
+        Seed of the Monte Carlo check and of the transcript.
     probability : HireProbability
         Exact outcome probabilities under the current settings.
     monte_carlo : dict
