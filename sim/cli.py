@@ -10,17 +10,19 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 import numpy as np
+import pandas as pd
 
 from . import __version__
-from .closed_form import contributions, hire_probability
-from .engine import simulate
+from .closed_form import HireProbability, contributions, hire_probability
+from .engine import iter_chunks, simulate
 from .errors import SpecError
 from .io import atomic_write, list_presets, load_process, load_profiles, validate_file
+from .result import SummaryAccumulator
 from .spec import Process, Profile
 
 __all__ = ["main"]
@@ -176,25 +178,30 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                 import pyarrow  # noqa: F401
             except ImportError:
                 raise CommandError("--out *.parquet needs pyarrow (pip install pyarrow)") from None
+    # Stream chunk by chunk: memory stays O(chunk) for any --n.
+    totals = SummaryAccumulator(process)
+    chunks = iter_chunks(process, n=args.n, rng=args.seed, workers=args.workers)
     update, close = _progress(args.n)
+
+    def tables() -> Iterator[pd.DataFrame]:
+        for chunk in chunks:
+            totals.add(chunk)
+            if update is not None:
+                update(chunk.n)
+            yield chunk.decisions() if out is not None else None
+
     try:
-        result = simulate(
-            process,
-            n=args.n,
-            rng=args.seed,
-            workers=args.workers,
-            keep="decisions",
-            progress=update,
-        )
+        if out is None:
+            for _ in tables():
+                pass
+        elif out.suffix == ".csv":
+            atomic_write(out, lambda tmp: _write_csv(tmp, tables()))
+        else:
+            atomic_write(out, lambda tmp: _write_parquet(tmp, tables()))
     finally:
         close()
-    summary = {"process": process.name, "seed": args.seed, **result.summary()}
+    summary = {"process": process.name, "seed": args.seed, **totals.summary()}
     if out is not None:
-        table = result.decisions()
-        if out.suffix == ".csv":
-            atomic_write(out, lambda tmp: table.to_csv(tmp, index=False))
-        else:
-            atomic_write(out, lambda tmp: table.to_parquet(tmp, index=False))
         summary["out"] = str(out)
     if args.json:
         print_json(summary)
@@ -204,6 +211,28 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             if key not in ("process", "seed"):
                 print(f"  {key:<26} {_fmt(value)}")
     return 0
+
+
+def _write_csv(path: Path, tables: Iterable[pd.DataFrame]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        for i, table in enumerate(tables):
+            table.to_csv(handle, header=i == 0, index=False)
+
+
+def _write_parquet(path: Path, tables: Iterable[pd.DataFrame]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer = None
+    try:
+        for table in tables:
+            batch = pa.Table.from_pandas(table, preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(path, batch.schema)
+            writer.write_table(batch)
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def cmd_what_if(args: argparse.Namespace) -> int:
@@ -216,9 +245,16 @@ def cmd_what_if(args: argparse.Namespace) -> int:
         from dataclasses import replace
 
         profile = replace(profile, framing=args.framing)
-    exact = hire_probability(process, profile)
+    try:
+        exact: HireProbability | None = hire_probability(process, profile)
+        no_closed_form = ""
+    except SpecError as exc:
+        # Rules such as median or majority have no Gaussian closed form: Monte Carlo only.
+        if not any(issue.path.startswith("debrief.") for issue in exc.issues):
+            raise
+        exact, no_closed_form = None, "; ".join(str(issue) for issue in exc.issues)
     result = simulate(process, profile, n=args.n, rng=args.seed, keep="decisions")
-    mc = float(result.hired.mean())
+    mc, se = float(result.hired.mean()), result.hire_rate_se()
     table = contributions(process, profile)
     data = {
         "process": process.name,
@@ -226,17 +262,13 @@ def cmd_what_if(args: argparse.Namespace) -> int:
         "changes": changes,
         "framing": profile.framing,
         "threshold": process.debrief.threshold,
-        "hire_probability": exact.hire,
-        "hold_probability": exact.hold,
-        "reach_debrief": exact.reach_debrief,
-        "aggregate_mean": exact.aggregate_mean,
-        "aggregate_sd": exact.aggregate_sd,
-        "monte_carlo": {
-            "n": args.n,
-            "seed": args.seed,
-            "hire_rate": mc,
-            "se": result.hire_rate_se(),
-        },
+        "hire_probability": exact.hire if exact else None,
+        "hold_probability": exact.hold if exact else None,
+        "reach_debrief": exact.reach_debrief if exact else None,
+        "aggregate_mean": exact.aggregate_mean if exact else None,
+        "aggregate_sd": exact.aggregate_sd if exact else None,
+        "closed_form_note": no_closed_form or None,
+        "monte_carlo": {"n": args.n, "seed": args.seed, "hire_rate": mc, "se": se},
         "contributions": [
             {"competency": name, **{k: float(v) for k, v in row.items()}}
             for name, row in table.iterrows()
@@ -248,14 +280,16 @@ def cmd_what_if(args: argparse.Namespace) -> int:
     print(f"{process.title} - profile {profile.name} (framing {profile.framing:+.2f})")
     if changes:
         print("  changed: " + ", ".join(f"{k}={v:g}" for k, v in changes.items()))
-    print(f"  hire probability (closed form)  {exact.hire:.4g}")
-    print(
-        f"  hire rate (Monte Carlo, n={args.n:,})  {mc:.4f} +/- {result.hire_rate_se():.4f} (SE)"
-    )
-    print(
-        f"  expected aggregate {exact.aggregate_mean:.2f} points "
-        f"(SD {exact.aggregate_sd:.2f}) vs threshold {process.debrief.threshold:g}"
-    )
+    if exact is not None:
+        print(f"  hire probability (closed form)  {exact.hire:.4g}")
+    else:
+        print(f"  hire probability (closed form)  n/a: {no_closed_form}")
+    print(f"  hire rate (Monte Carlo, n={args.n:,})  {mc:.4g} +/- {se:.2g} (SE)")
+    if exact is not None:
+        print(
+            f"  expected aggregate {exact.aggregate_mean:.2f} points "
+            f"(SD {exact.aggregate_sd:.2f}) vs threshold {process.debrief.threshold:g}"
+        )
     print("\nContribution of each competency to aggregate - threshold (points):")
     rows = [{"competency": n, **r} for n, r in table.round(4).to_dict("index").items()]
     print(_format_table(rows, ["competency", "weight", "level", "expected_view", "contribution"]))
@@ -326,6 +360,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except (CommandError, ValueError, OSError) as exc:
         print(f"hiring-sim: error: {exc}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print("hiring-sim: error: out of memory; lower --n", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("hiring-sim: interrupted", file=sys.stderr)

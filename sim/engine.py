@@ -8,8 +8,10 @@ any ``chunk_size`` and any number of ``workers``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -21,7 +23,7 @@ from .model import HIRE, HOLD, NO_HIRE
 from .result import Result
 from .spec import Pool, Process, Profile
 
-__all__ = ["BLOCK", "RandomLike", "as_seed_sequence", "decide", "simulate"]
+__all__ = ["BLOCK", "RandomLike", "as_seed_sequence", "decide", "iter_chunks", "simulate"]
 
 #: Candidates per random block (the unit that owns a random stream).
 BLOCK = 32_768
@@ -66,9 +68,10 @@ class _Job:
         total: int,
         keep: str,
         root: np.random.SeedSequence,
+        offset: int = 0,
     ) -> None:
         model = process.model
-        self.model, self.root, self.keep = model, root, keep
+        self.model, self.root, self.keep, self.offset = model, root, keep, offset
         self.theta_table, self.phi_table, self.n_each = theta_table, phi_table, n_each
         self.is_pool = theta_table is None
         k, s, p = model.n_competencies, model.n_slots, model.n_seats
@@ -116,7 +119,7 @@ class _Job:
     def _block(self, start: int, stop: int) -> None:
         m = self.model
         k, s = m.n_competencies, m.n_slots
-        gen = _block_generator(self.root, start // BLOCK)
+        gen = _block_generator(self.root, (self.offset + start) // BLOCK)
         draws = gen.standard_normal((stop - start, self.width))
         # The debrief's own randomness, drawn after the ratings from the same block stream.
         debrief_draws = gen.standard_normal((stop - start, N_DRAWS))
@@ -128,7 +131,7 @@ class _Job:
             perceived += phi[:, None] * m.framing
             truth = linear[:, s]
         else:
-            which = np.arange(start, stop) // self.n_each
+            which = np.arange(self.offset + start, self.offset + stop) // self.n_each
             phi = self.phi_table[which]
             perceived += self.profile_mean[which]
             truth = linear[:, s] + self.profile_truth[which]
@@ -196,60 +199,159 @@ def simulate(
     >>> bool((a.aggregate[a.reached] == b.aggregate[b.reached]).all())
     True
     """
-    if not isinstance(process, Process):
-        raise fail("process", "must be a Process (see sim.load_process)", type(process).__name__)
-    _check_int("n", n, 1)
-    _check_int("chunk_size", chunk_size, 1)
-    _check_int("workers", workers, 1)
-    if keep not in ("all", "decisions"):
-        raise fail("keep", "must be 'all' or 'decisions'", keep)
-    root = as_seed_sequence(rng)
-    candidates = process.pool if candidates is None else candidates
-    profiles: tuple[Profile, ...] | None = None
-    if isinstance(candidates, Pool):
-        if candidates.competencies != process.competency_names:
-            raise fail("candidates", "pool competencies differ from the process's")
-        if candidates is not process.pool:
-            from dataclasses import replace
-
-            process = replace(process, pool=candidates)
-        theta_table = phi_table = None
-        total, n_each = n, n
-    else:
-        profiles = (candidates,) if isinstance(candidates, Profile) else tuple(candidates)
-        if not profiles or not all(isinstance(p, Profile) for p in profiles):
-            raise fail("candidates", "must be a Pool, a Profile or a list of Profiles")
-        theta_table = np.array([p.theta(process) for p in profiles])
-        phi_table = np.array([p.framing for p in profiles])
-        total, n_each = n * len(profiles), n
-    job = _Job(process, theta_table, phi_table, n_each, total, keep, root)
-    step = max(1, -(-chunk_size // BLOCK)) * BLOCK
-    spans = [(a, min(a + step, total)) for a in range(0, total, step)]
+    run = _Run.prepare(process, candidates, n, rng, chunk_size, workers, keep)
+    job = run.job(0, run.total)
     # The matrix products are skinny (block x ~30): BLAS threads only contend with
     # each other and with our workers, so parallelism comes from workers alone.
     with threadpool_limits(limits=1, user_api="blas"):
-        if workers == 1 or len(spans) == 1:
-            for a, b in spans:
+        if workers == 1 or len(run.spans) == 1:
+            for a, b in run.spans:
                 done = job.run(a, b)
                 if progress is not None:
                     progress(done)
         else:
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                for done in pool.map(lambda span: job.run(*span), spans):
+                for done in pool.map(lambda span: job.run(*span), run.spans):
                     if progress is not None:
                         progress(done)
-    return Result(
-        process=process,
-        profiles=profiles,
-        stage=job.stage,
-        aggregate_z=job.aggregate,
-        decision=job.decision,
-        performance=job.performance,
-        framing=job.framing,
-        theta=job.theta,
-        perceived=job.perceived,
-        debrief_draws=job.debrief_draws,
-    )
+    return run.result(job)
+
+
+def iter_chunks(
+    process: Process,
+    candidates: Candidates = None,
+    *,
+    n: int = 10_000,
+    rng: RandomLike = None,
+    chunk_size: int = 4 * BLOCK,
+    workers: int = 1,
+    keep: Literal["all", "decisions"] = "decisions",
+) -> Iterator[Result]:
+    """Simulate like :func:`simulate`, yielding one Result per chunk, in order.
+
+    Memory is O(chunk_size * workers) for any ``n``: use it to stream very large
+    runs to a file or into a :class:`~sim.result.SummaryAccumulator`. The chunks,
+    concatenated, equal ``simulate(...)`` with the same arguments, bit for bit;
+    each chunk's ``first_candidate`` gives its place.
+
+    Examples
+    --------
+    >>> import sim
+    >>> from sim.result import SummaryAccumulator
+    >>> process = sim.load_process("amex_ai_pm_2026")
+    >>> total = SummaryAccumulator(process)
+    >>> for chunk in iter_chunks(process, n=100_000, rng=1, chunk_size=32_768):
+    ...     _ = total.add(chunk)
+    >>> whole = sim.simulate(process, n=100_000, rng=1).summary()
+    >>> abs(total.summary()["validity"] - whole["validity"]) < 1e-9
+    True
+    """
+    run = _Run.prepare(process, candidates, n, rng, chunk_size, workers, keep)
+
+    def one(span: tuple[int, int]) -> Result:
+        job = run.job(*span)
+        with threadpool_limits(limits=1, user_api="blas"):
+            job.run(0, span[1] - span[0])
+        return run.result(job, first=span[0])
+
+    if workers == 1:
+        for span in run.spans:
+            yield one(span)
+        return
+    # At most `workers` chunks in flight, yielded in order.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[Result]] = deque()
+        for span in run.spans:
+            pending.append(pool.submit(one, span))
+            if len(pending) >= workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A validated simulation request, split into block-aligned spans."""
+
+    process: Process
+    profiles: tuple[Profile, ...] | None
+    theta_table: np.ndarray | None
+    phi_table: np.ndarray | None
+    n_each: int
+    total: int
+    keep: str
+    root: np.random.SeedSequence
+    spans: list[tuple[int, int]]
+
+    @classmethod
+    def prepare(
+        cls,
+        process: Process,
+        candidates: Candidates,
+        n: int,
+        rng: RandomLike,
+        chunk_size: int,
+        workers: int,
+        keep: str,
+    ) -> _Run:
+        if not isinstance(process, Process):
+            raise fail(
+                "process", "must be a Process (see sim.load_process)", type(process).__name__
+            )
+        _check_int("n", n, 1)
+        _check_int("chunk_size", chunk_size, 1)
+        _check_int("workers", workers, 1)
+        if keep not in ("all", "decisions"):
+            raise fail("keep", "must be 'all' or 'decisions'", keep)
+        root = as_seed_sequence(rng)
+        candidates = process.pool if candidates is None else candidates
+        profiles: tuple[Profile, ...] | None = None
+        theta_table = phi_table = None
+        if isinstance(candidates, Pool):
+            if candidates.competencies != process.competency_names:
+                raise fail("candidates", "pool competencies differ from the process's")
+            if candidates is not process.pool:
+                process = replace(process, pool=candidates)
+            total = n
+        else:
+            profiles = (candidates,) if isinstance(candidates, Profile) else tuple(candidates)
+            if not profiles or not all(isinstance(p, Profile) for p in profiles):
+                raise fail("candidates", "must be a Pool, a Profile or a list of Profiles")
+            theta_table = np.array([p.theta(process) for p in profiles])
+            phi_table = np.array([p.framing for p in profiles])
+            total = n * len(profiles)
+        step = max(1, -(-chunk_size // BLOCK)) * BLOCK
+        spans = [(a, min(a + step, total)) for a in range(0, total, step)]
+        return cls(process, profiles, theta_table, phi_table, n, total, keep, root, spans)
+
+    def job(self, start: int, stop: int) -> _Job:
+        """Outputs for candidates ``start:stop`` (``start`` on a block boundary)."""
+        return _Job(
+            self.process,
+            self.theta_table,
+            self.phi_table,
+            self.n_each,
+            stop - start,
+            self.keep,
+            self.root,
+            offset=start,
+        )
+
+    def result(self, job: _Job, first: int = 0) -> Result:
+        return Result(
+            process=self.process,
+            profiles=self.profiles,
+            stage=job.stage,
+            aggregate_z=job.aggregate,
+            decision=job.decision,
+            performance=job.performance,
+            framing=job.framing,
+            theta=job.theta,
+            perceived=job.perceived,
+            debrief_draws=job.debrief_draws,
+            first_candidate=first,
+            n_each=self.n_each if self.profiles is not None else None,
+        )
 
 
 def _check_int(name: str, value: object, low: int) -> None:

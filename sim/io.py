@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from .errors import Issue, SpecError
+from .errors import _MISSING, Issue, SpecError
 from .spec import (
     Competency,
     Debrief,
@@ -76,6 +76,9 @@ def read_yaml(path: str | os.PathLike[str]) -> Any:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise SpecError([Issue("", f"cannot read file: {exc.strerror}")], source=source) from None
+    except UnicodeDecodeError as exc:
+        message = f"is not UTF-8 text (byte {exc.start}: {exc.reason})"
+        raise SpecError([Issue("", message)], source=source) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         issues = _duplicate_keys(node, "") if node is not None else []
@@ -115,11 +118,20 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
     A failed or interrupted write leaves no file (and no partial one) at ``path``.
     """
     target = Path(path)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    try:
+        handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    except OSError as exc:
+        raise OSError(f"cannot write {str(target)!r}: {exc.strerror}") from None
     os.close(handle)
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        # mkstemp makes the file private; give it the mode a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        with open(tmp, "rb") as done:
+            os.fsync(done.fileno())
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -133,7 +145,7 @@ class _Builder:
     def __init__(self) -> None:
         self.issues: list[Issue] = []
 
-    def add(self, path: str, message: str, value: Any = None) -> None:
+    def add(self, path: str, message: str, value: Any = _MISSING) -> None:
         self.issues.append(Issue(path, message, value))
 
     def mapping(self, raw: Any, path: str) -> Mapping[str, Any] | None:
@@ -278,10 +290,10 @@ def _correlation(b: _Builder, raw: Any, names: list[str]) -> Any:
         pairs = raw.get("pairs", []) or []
     else:
         default, pairs = raw, []
-    if isinstance(default, bool) or not isinstance(default, int | float):
-        b.add("pool.correlation.default", "must be a number", default)
+    default = _as_float(b, "pool.correlation.default", default)
+    if default is None:
         return ()
-    matrix = np.full((k, k), float(default))
+    matrix = np.full((k, k), default)
     np.fill_diagonal(matrix, 1.0)
     if b.sequence(pairs, "pool.correlation.pairs") is None:
         return ()
@@ -294,13 +306,23 @@ def _correlation(b: _Builder, raw: Any, names: list[str]) -> Any:
         bad = [name for name in (first, second) if name not in names]
         for name in bad:
             b.add(f"{path}.{name}", "unknown competency", name)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            b.add(f"{path}[2]", "must be a number", value)
-            continue
-        if not bad:
+        number = _as_float(b, f"{path}[2]", value)
+        if number is not None and not bad:
             i1, i2 = names.index(first), names.index(second)
-            matrix[i1, i2] = matrix[i2, i1] = float(value)
+            matrix[i1, i2] = matrix[i2, i1] = number
     return matrix.tolist()
+
+
+def _as_float(b: _Builder, path: str, value: Any) -> float | None:
+    """``value`` as a float, or None with an issue (bools, text, huge integers)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        b.add(path, "must be a number", value)
+        return None
+    try:
+        return float(value)
+    except OverflowError:
+        b.add(path, "must be a finite number", value)
+        return None
 
 
 def process_from_dict(doc: Any, source: str | None = None) -> Process:
@@ -345,6 +367,7 @@ def process_from_dict(doc: Any, source: str | None = None) -> Process:
                 pool=None,
                 truth=truth,
                 window_days=float(window) if window_ok else None,
+                scale=scale,
             )
         )
         raise SpecError(_unique(b.issues), source=source)

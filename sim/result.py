@@ -38,6 +38,11 @@ class Result:
         Perceived score of every slot (z); NaN for rounds after the candidate left.
     profiles : tuple of Profile, or None
         The profiles simulated (candidate ``i`` is profile ``i // n_each``).
+    first_candidate : int
+        Number of the first candidate held (non-zero for a chunk from
+        :func:`sim.engine.iter_chunks`); candidate numbers in tables start here.
+    n_each : int, optional
+        Replicates per profile (defaults to ``n // len(profiles)``).
     debrief_draws : ndarray, shape (n, 3), or None
         The debrief's standard normals (speaking order, vote coins, the hiring
         manager's noise) so :func:`sim.debrief.redecide` can re-run the debrief.
@@ -53,6 +58,8 @@ class Result:
     perceived: np.ndarray | None = None
     profiles: tuple[Profile, ...] | None = None
     debrief_draws: np.ndarray | None = None
+    first_candidate: int = 0
+    n_each: int | None = None
 
     # ------------------------------------------------------------------ arrays
     @property
@@ -90,7 +97,8 @@ class Result:
         """Profile index of each candidate, shape (n,), or None for a pool."""
         if self.profiles is None:
             return None
-        return np.arange(self.n) // (self.n // len(self.profiles))
+        each = self.n_each or self.n // len(self.profiles)
+        return (self.first_candidate + np.arange(self.n)) // each
 
     # ------------------------------------------------------------------ summary
     def summary(self) -> dict[str, float | int]:
@@ -107,21 +115,7 @@ class Result:
             ``mean_performance_of_hires`` (SDs); ``dollars_per_hire`` (yearly,
             vs an average applicant). NaN where undefined (e.g. no hires).
         """
-        hired, success = self.hired, self.success
-        n_hired = int(hired.sum())
-        reached = self.reached
-        return {
-            "n": self.n,
-            "hire_rate": n_hired / self.n,
-            "hold_rate": float((self.decision == HOLD).mean()),
-            "reached_debrief": float(reached.mean()),
-            "base_rate": float(success.mean()),
-            "precision": _ratio((hired & success).sum(), n_hired),
-            "recall": _ratio((hired & success).sum(), success.sum()),
-            "validity": _corr(self.aggregate_z[reached], self.performance[reached]),
-            "mean_performance_of_hires": _mean(self.performance[hired]),
-            "dollars_per_hire": _mean(self.dollars[hired]),
-        }
+        return SummaryAccumulator(self.process).add(self).summary()
 
     def hire_rate_se(self) -> float:
         """Binomial standard error of the hire rate."""
@@ -137,7 +131,7 @@ class Result:
         ``performance`` (SDs), ``success``, ``dollars``, ``framing``.
         """
         names = [*(r.name for r in self.process.rounds), "debrief"]
-        frame = {"candidate": np.arange(self.n)}
+        frame = {"candidate": self.first_candidate + np.arange(self.n)}
         if self.profiles is not None:
             labels = np.array([p.name for p in self.profiles], dtype=object)
             frame["profile"] = pd.Categorical(labels[self.profile_index], categories=labels)
@@ -177,7 +171,7 @@ class Result:
         seat_person = np.array([people.index(p) for p in m.seat_interviewer])
         return pd.DataFrame(
             {
-                "candidate": cand,
+                "candidate": self.first_candidate + cand,
                 "round": pd.Categorical.from_codes(m.slot_round[slot], rounds),
                 "interviewer": pd.Categorical.from_codes(seat_person[m.slot_seat[slot]], people),
                 "competency": pd.Categorical.from_codes(m.slot_competency[slot], comps),
@@ -222,15 +216,69 @@ class Result:
         return value
 
 
+class SummaryAccumulator:
+    """Run-level metrics built up chunk by chunk (memory O(1) in the number of candidates).
+
+    ``SummaryAccumulator(process).add(result).summary()`` equals
+    ``result.summary()``; adding the chunks of :func:`sim.engine.iter_chunks` gives
+    the summary of the whole run.
+    """
+
+    _FIELDS = (
+        "n", "hired", "held", "reached", "success", "hired_success", "hired_performance",
+        "sx", "sy", "sxx", "syy", "sxy",
+    )  # fmt: skip
+
+    def __init__(self, process: Process) -> None:
+        self.process = process
+        self.totals = dict.fromkeys(self._FIELDS, 0.0)
+
+    def add(self, result: Result) -> SummaryAccumulator:
+        """Add the candidates of ``result`` (a whole run or one chunk); returns self."""
+        t = self.totals
+        hired, success, reached = result.hired, result.success, result.reached
+        x, y = result.aggregate_z[reached], result.performance[reached]
+        t["n"] += result.n
+        t["hired"] += hired.sum()
+        t["held"] += (result.decision == HOLD).sum()
+        t["reached"] += reached.sum()
+        t["success"] += success.sum()
+        t["hired_success"] += (hired & success).sum()
+        t["hired_performance"] += result.performance[hired].sum()
+        t["sx"] += x.sum()
+        t["sy"] += y.sum()
+        t["sxx"] += x @ x
+        t["syy"] += y @ y
+        t["sxy"] += x @ y
+        return self
+
+    def summary(self) -> dict[str, float | int]:
+        """Metrics as :meth:`Result.summary` describes them."""
+        t = self.totals
+        n, hired, m = int(t["n"]), t["hired"], t["reached"]
+        mean_perf = _ratio(t["hired_performance"], hired)
+        return {
+            "n": n,
+            "hire_rate": float(hired) / n,
+            "hold_rate": float(t["held"]) / n,
+            "reached_debrief": float(m) / n,
+            "base_rate": float(t["success"]) / n,
+            "precision": _ratio(t["hired_success"], hired),
+            "recall": _ratio(t["hired_success"], t["success"]),
+            "validity": _corr_from_sums(m, t["sx"], t["sy"], t["sxx"], t["syy"], t["sxy"]),
+            "mean_performance_of_hires": mean_perf,
+            "dollars_per_hire": self.process.truth.sd_y_dollars * mean_perf,
+        }
+
+
+def _corr_from_sums(n: float, sx: float, sy: float, sxx: float, syy: float, sxy: float) -> float:
+    if n < 3:
+        return math.nan
+    vx, vy = sxx - sx * sx / n, syy - sy * sy / n
+    if vx <= 0 or vy <= 0:
+        return math.nan
+    return float((sxy - sx * sy / n) / math.sqrt(vx * vy))
+
+
 def _ratio(num: float, den: float) -> float:
     return float(num) / float(den) if den else math.nan
-
-
-def _mean(values: np.ndarray) -> float:
-    return float(values.mean()) if values.size else math.nan
-
-
-def _corr(x: np.ndarray, y: np.ndarray) -> float:
-    if x.size < 3 or np.std(x) == 0 or np.std(y) == 0:
-        return math.nan
-    return float(np.corrcoef(x, y)[0, 1])

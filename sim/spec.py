@@ -43,6 +43,9 @@ __all__ = [
     "Truth",
 ]
 
+#: Bound on parameters in SDs of the pool: beyond it nothing is meaningful (and sums overflow).
+_Z_LIMIT = 10.0
+
 #: Decision rules the debrief understands (see :mod:`sim.debrief` for each one).
 RULES: tuple[str, ...] = (
     "weighted_mean",
@@ -81,6 +84,7 @@ class _Checker:
         high: float | None = None,
         low_open: bool = False,
         integer: bool = False,
+        limit: float = 1e6,
     ) -> float | None:
         """Return ``value`` as a float if it is a finite number within bounds, else record."""
         if isinstance(value, bool) or not isinstance(
@@ -88,9 +92,16 @@ class _Checker:
         ):
             self.add(path, "must be a number", value)
             return None
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            self.add(path, "must be a finite number", value)
+            return None
         if math.isnan(number) or math.isinf(number):
             self.add(path, "must be a finite number", value)
+            return None
+        if abs(number) > limit:
+            self.add(path, f"must be within [-{limit:g}, {limit:g}]", value)
             return None
         if integer and not number.is_integer():
             self.add(path, "must be a whole number", value)
@@ -280,7 +291,7 @@ class Competency:
     def __post_init__(self) -> None:
         c = _Checker()
         c.name("name", self.name)
-        effect = c.number("framing_effect", self.framing_effect)
+        effect = c.number("framing_effect", self.framing_effect, limit=_Z_LIMIT)
         c.raise_if_any()
         _set(self, framing_effect=effect, title=self.title or self.name.replace("_", " ").title())
 
@@ -321,10 +332,12 @@ class Interviewer:
         c = _Checker()
         c.name("name", self.name)
         values = {
-            "leniency": c.number("leniency", self.leniency),
-            "noise_sd": c.number("noise_sd", self.noise_sd, low=0.0),
-            "halo": c.number("halo", self.halo, low=0.0),
-            "framing_sensitivity": c.number("framing_sensitivity", self.framing_sensitivity),
+            "leniency": c.number("leniency", self.leniency, limit=_Z_LIMIT),
+            "noise_sd": c.number("noise_sd", self.noise_sd, low=0.0, limit=_Z_LIMIT),
+            "halo": c.number("halo", self.halo, low=0.0, limit=_Z_LIMIT),
+            "framing_sensitivity": c.number(
+                "framing_sensitivity", self.framing_sensitivity, limit=_Z_LIMIT
+            ),
             "seniority": c.number("seniority", self.seniority, low=0.0),
         }
         for key in ("label_cuts", "recommendation_cuts"):
@@ -533,7 +546,9 @@ class Pool:
         if isinstance(value, str) or not isinstance(value, Sequence) or len(value) != k:
             c.add(path, f"must be a list of {k} numbers (one per competency)", value)
             return ()
-        numbers = [c.number(f"{path}[{i}]", v, low=low) for i, v in enumerate(value)]
+        numbers = [
+            c.number(f"{path}[{i}]", v, low=low, limit=_Z_LIMIT) for i, v in enumerate(value)
+        ]
         return tuple(float(n) for n in numbers if n is not None)
 
     def _correlation(self, c: _Checker, names: tuple[str, ...]) -> tuple:
@@ -596,9 +611,9 @@ class Truth:
         c = _Checker()
         values = {
             "weights": _frozen_map(c.weights("weights", self.weights)),
-            "noise_sd": c.number("noise_sd", self.noise_sd, low=0.0),
-            "performance_bar": c.number("performance_bar", self.performance_bar),
-            "sd_y_dollars": c.number("sd_y_dollars", self.sd_y_dollars, low=0.0),
+            "noise_sd": c.number("noise_sd", self.noise_sd, low=0.0, limit=_Z_LIMIT),
+            "performance_bar": c.number("performance_bar", self.performance_bar, limit=_Z_LIMIT),
+            "sd_y_dollars": c.number("sd_y_dollars", self.sd_y_dollars, low=0.0, limit=1e12),
         }
         if isinstance(self.weights, Mapping) and not self.weights:
             c.add("weights", "must give at least one weight", {})
@@ -632,6 +647,8 @@ class Process:
     def __post_init__(self) -> None:
         c = _Checker()
         c.name("name", self.name)
+        _check_parts(c, self)
+        c.raise_if_any()
         window = c.number("window_days", self.window_days, low=0.0, low_open=True)
         evidence = c.number("evidence_minutes", self.evidence_minutes, low=0.0, low_open=True)
         c.issues.extend(
@@ -643,6 +660,7 @@ class Process:
                 pool=self.pool,
                 truth=self.truth,
                 window_days=window,
+                scale=self.scale,
             )
         )
         c.raise_if_any()
@@ -692,6 +710,7 @@ def cross_check(
     pool: Pool | None,
     truth: Truth | None,
     window_days: float | None,
+    scale: Scale | None = None,
 ) -> list[Issue]:
     """Cross-reference checks of a process; parts given as ``None`` are skipped.
 
@@ -741,9 +760,13 @@ def cross_check(
             for name in debrief.interviewer_weights:
                 if name not in people:
                     c.add(f"debrief.interviewer_weights.{name}", "unknown interviewer", name)
+            rated = {n for rnd in rounds or () if rnd is not None for n in rnd.interviewers}
+            complete = rounds is not None and all(r is not None for r in rounds)
             for name in debrief.veto:
                 if name not in people:
                     c.add(f"debrief.veto.{name}", "unknown interviewer", name)
+                elif complete and name not in rated:
+                    c.add(f"debrief.veto.{name}", "rated nothing, so cannot veto", name)
             _check_speakers(c, debrief, people, rounds)
         if window_days is not None and debrief.day is not None and debrief.day > window_days:
             c.add("debrief.day", f"is outside the {window_days:g}-day process window", debrief.day)
@@ -765,7 +788,60 @@ def cross_check(
         for name in truth.weights:
             if name not in comp_names:
                 c.add(f"truth.weights.{name}", "unknown competency", name)
+    _check_timeline(c, rounds, debrief)
+    if scale is not None:
+        _check_on_scale(c, scale, interviewers, rounds, debrief)
     return c.issues
+
+
+def _check_timeline(c: _Checker, rounds: Sequence[Round | None] | None, debrief: Any) -> None:
+    """Rounds happen in funnel order (gates apply in list order); the debrief comes last."""
+    days = [(i, r.day) for i, r in enumerate(rounds or ()) if r is not None]
+    for (_, before), (i, day) in itertools.pairwise(days):
+        if day < before:
+            c.add(f"rounds[{i}].day", f"is before the previous round's day ({before:g})", day)
+    if days and debrief is not None and debrief.day is not None and debrief.day < days[-1][1]:
+        c.add("debrief.day", f"is before the last round (day {days[-1][1]:g})", debrief.day)
+
+
+def _check_on_scale(
+    c: _Checker,
+    scale: Scale,
+    interviewers: Iterable[Any] | None,
+    rounds: Sequence[Round | None] | None,
+    debrief: Any,
+) -> None:
+    """Everything said in points lies on the scale; own cut points match its labels."""
+    low, high = scale.min, scale.max
+    where = f"within the scale [{low:g}, {high:g}]"
+    for i, person in enumerate(interviewers or ()):
+        for key, names in (
+            ("label_cuts", scale.labels),
+            ("recommendation_cuts", scale.recommendations),
+        ):
+            cuts = getattr(person, key, None)
+            if cuts is None:
+                continue
+            if len(cuts) != len(names) - 1:
+                c.add(
+                    f"interviewers[{i}].{key}",
+                    f"must hold {len(names) - 1} cut points, one between each of {list(names)}",
+                    list(cuts),
+                )
+            elif not all(low <= cut <= high for cut in cuts):
+                c.add(f"interviewers[{i}].{key}", f"cut points must lie {where}", list(cuts))
+    for i, rnd in enumerate(rounds or ()):
+        if rnd is not None and rnd.gate is not None and not low <= rnd.gate <= high:
+            c.add(f"rounds[{i}].gate", f"must lie {where}", rnd.gate)
+    if debrief is not None:
+        if not low <= debrief.threshold <= high:
+            c.add("debrief.threshold", f"must lie {where}", debrief.threshold)
+        if debrief.hold_band >= (high - low) / 2:
+            c.add(
+                "debrief.hold_band",
+                f"must be less than half the scale's range ({(high - low) / 2:g} points)",
+                debrief.hold_band,
+            )
 
 
 def _check_speakers(
@@ -800,6 +876,32 @@ def _check_speakers(
                 f"must list every interviewer who rated; missing: {', '.join(missing)}",
                 show=False,
             )
+
+
+def _check_parts(c: _Checker, process: Process) -> None:
+    """Each part of a Process has its spec type (programmatic construction can mix them up)."""
+    for key, kind in (
+        ("debrief", Debrief),
+        ("pool", Pool),
+        ("truth", Truth),
+        ("scale", Scale),
+    ):
+        if not isinstance(getattr(process, key), kind):
+            c.add(key, f"must be a {kind.__name__}", type(getattr(process, key)).__name__)
+    for key, kind in (
+        ("competencies", Competency),
+        ("interviewers", Interviewer),
+        ("rounds", Round),
+    ):
+        items = getattr(process, key)
+        if isinstance(items, str | Mapping) or not isinstance(items, Iterable):
+            c.add(key, f"must be a sequence of {kind.__name__}", type(items).__name__)
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, kind):
+                c.add(f"{key}[{i}]", f"must be a {kind.__name__}", type(item).__name__)
+    if not isinstance(process.compensation, Mapping | None):
+        c.add("compensation", "must be a mapping", type(process.compensation).__name__)
 
 
 def _unique_names(c: _Checker, path: str, items: Iterable[Any] | None) -> list[str] | None:

@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from scipy import stats
 
 import sim
 from sim.io import atomic_write, data_dir
@@ -119,7 +121,8 @@ def test_what_if_json() -> None:
     )
     assert data["hire_probability"] == pytest.approx(sim.hire_probability(process, profile).hire)
     mc = data["monte_carlo"]
-    assert abs(mc["hire_rate"] - data["hire_probability"]) < 5 * mc["se"] + 1e-3
+    low, high = stats.binom.interval(1 - 1e-7, mc["n"], data["hire_probability"])
+    assert low <= mc["hire_rate"] * mc["n"] <= high
     total = sum(row["contribution"] for row in data["contributions"])
     assert total == pytest.approx(data["aggregate_mean"] - data["threshold"])
 
@@ -214,7 +217,7 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path: Path) -> None:
 
 
 def test_interrupted_cli_run_leaves_no_file(tmp_path: Path) -> None:
-    """SIGINT during a long run: exit 130, one line, no output file."""
+    """SIGINT while the output is being written: exit 130, one line, no file left."""
     import signal
     import time
 
@@ -224,12 +227,75 @@ def test_interrupted_cli_run_leaves_no_file(tmp_path: Path) -> None:
          "--n", "30000000", "--out", str(out)],
         stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
-    time.sleep(3.0)
+    deadline = time.monotonic() + 120
+    # Wait until the temporary file beside the target has data: the write is under way.
+    while not any(p.stat().st_size > 0 for p in tmp_path.glob(".big.csv.*")):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the run never started writing"
+        time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert err.strip() == "hiring-sim: interrupted"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_streamed_output_equals_the_api(tmp_path: Path) -> None:
+    """--out is written chunk by chunk; the file equals one in-memory run."""
+    out = tmp_path / "d.csv"
+    proc = run(
+        "simulate", "--process", "amex_ai_pm_2026", "--n", "70000", "--seed", "8",
+        "--workers", "2", "--out", str(out), "--json",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    result = sim.simulate(sim.load_process("amex_ai_pm_2026"), n=70_000, rng=8)
+    expected = result.decisions()
+    table = pd.read_csv(out)
+    assert list(table["candidate"]) == list(range(70_000))
+    assert (table["decision"] == expected["decision"].astype(str)).all()
+    np.testing.assert_allclose(table["performance"], expected["performance"], rtol=1e-12)
+    assert oct(out.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+    summary = json.loads(proc.stdout)
+    assert summary["validity"] == pytest.approx(result.summary()["validity"], rel=1e-10)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_what_if_without_closed_form_still_gives_monte_carlo(tmp_path: Path) -> None:
+    doc = yaml.safe_load((data_dir() / "processes" / "amex_ai_pm_2026.yaml").read_text())
+    doc["debrief"]["rule"] = "median"
+    path = tmp_path / "median.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    proc = run(
+        "what-if", "--process", str(path), "--profile", "amex_ai_pm_2026:impact_framer",
+        "--json",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["hire_probability"] is None
+    assert "debrief.rule" in data["closed_form_note"]
+    assert 0 < data["monte_carlo"]["hire_rate"] < 1
+
+
+def test_non_utf8_file_is_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("name: caf\xe9\n".encode("latin-1"))
+    one_line_error(run("simulate", "--process", str(path)), 1, "is not UTF-8 text")
+
+
+def test_huge_integer_is_one_line_error(tmp_path: Path) -> None:
+    text = (data_dir() / "processes" / "amex_ai_pm_2026.yaml").read_text()
+    path = tmp_path / "huge.yaml"
+    path.write_text(
+        text.replace("minutes: 45              # [article]", "minutes: " + "9" * 400, 1)
+    )
+    proc = run("validate", str(path))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "rounds[1].minutes: must be a finite number" in proc.stderr
 
 
 def test_progress_bar_on_a_terminal(monkeypatch, capsys) -> None:

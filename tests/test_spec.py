@@ -143,6 +143,54 @@ CASES = [
         "pool.framing.mean: must be <= 1 (got 2)",
     ),
     (
+        "own cut points of the wrong length",
+        lambda d: d["interviewers"][2].__setitem__("label_cuts", [5.0, 7.0]),
+        "interviewers[2].label_cuts: must hold 3 cut points, one between each of",
+    ),
+    (
+        "own cut points off the scale",
+        lambda d: d["interviewers"][4].__setitem__("recommendation_cuts", [4.5, 6.0, 11.0]),
+        "interviewers[4].recommendation_cuts: cut points must lie within the scale [1, 10]",
+    ),
+    (
+        "threshold off the scale",
+        lambda d: d["debrief"].__setitem__("threshold", 50),
+        "debrief.threshold: must lie within the scale [1, 10] (got 50.0)",
+    ),
+    (
+        "gate off the scale",
+        lambda d: d["rounds"][0].__setitem__("gate", 100),
+        "rounds[0].gate: must lie within the scale [1, 10] (got 100.0)",
+    ),
+    (
+        "hold band wider than the scale",
+        lambda d: d["debrief"].__setitem__("hold_band", 20),
+        "debrief.hold_band: must be less than half the scale's range (4.5 points) (got 20.0)",
+    ),
+    (
+        "rounds out of order",
+        lambda d: d["rounds"][2].__setitem__("day", 5),
+        "rounds[2].day: is before the previous round's day (12) (got 5.0)",
+    ),
+    (
+        "debrief before the last round",
+        lambda d: d["debrief"].__setitem__("day", 20),
+        "debrief.day: is before the last round (day 33) (got 20.0)",
+    ),
+    (
+        "veto holder who rates nothing",
+        lambda d: (
+            d["interviewers"].append({"name": "ghost"}),
+            d["debrief"].__setitem__("veto", ["ghost"]),
+        ),
+        "debrief.veto.ghost: rated nothing, so cannot veto (got 'ghost')",
+    ),
+    (
+        "huge integer",
+        lambda d: d["rounds"][1].__setitem__("minutes", 10**400),
+        "rounds[1].minutes: must be a finite number",
+    ),
+    (
         "bool is not a number",
         lambda d: d["debrief"].__setitem__("threshold", True),
         "debrief.threshold: must be a number (got True)",
@@ -175,7 +223,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
 
 
 def test_every_error_reported_at_once(tmp_path: Path, doc) -> None:
-    chosen = [CASES[i] for i in (0, 1, 2, 5, 7, 8, 9, 11, 12)]  # each touches its own field
+    chosen = [CASES[i] for i in (0, 1, 2, 5, 7, 8, 9, 11, 12, 17)]  # each its own field
 
     def many(d):
         for _, change, _ in chosen:
@@ -237,7 +285,7 @@ def test_unknown_preset_lists_known() -> None:
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(-100, 100),
+    st.integers(),
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=8),
 )
@@ -287,3 +335,30 @@ def test_malformed_documents_raise_spec_error_only(doc, data) -> None:
 def test_any_document_raises_spec_error_only(junk) -> None:
     with pytest.raises(sim.SpecError):
         process_from_dict(junk, source="junk.yaml")
+
+
+def test_process_parts_must_have_their_types(amex: sim.Process) -> None:
+    for field, bad in (("debrief", "x"), ("pool", None), ("scale", {"min": 1})):
+        with pytest.raises(sim.SpecError, match=rf"{field}: must be a"):
+            dataclasses.replace(amex, **{field: bad})
+    with pytest.raises(sim.SpecError, match=r"rounds\[0\]: must be a Round"):
+        dataclasses.replace(amex, rounds=("screen", *amex.rounds[1:]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_accepted_documents_also_simulate(doc, data) -> None:
+    """Whatever validation accepts, the engine runs (no crash past the boundary)."""
+    broken = copy.deepcopy(doc)
+    path = data.draw(st.sampled_from([p for p in _paths(broken) if p]))
+    parent = broken
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = data.draw(st.one_of(st.integers(), st.floats(-20, 20), SCALARS))
+    try:
+        process = process_from_dict(broken, source="fuzz.yaml")
+    except sim.SpecError:
+        return
+    result = sim.simulate(process, n=50, rng=0)
+    result.scores()
+    result.summary()
