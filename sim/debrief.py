@@ -844,7 +844,69 @@ def _spoken_map(plan: DebriefPlan, order: np.ndarray) -> np.ndarray:
 def _orders(plan: DebriefPlan) -> list[np.ndarray]:
     if plan.order is not None or plan.alpha == 0:
         return [plan.order if plan.order is not None else np.arange(plan.n_speakers)]
+    # Checked before enumerating: 12 speakers would be 479 million orders.
+    if math.factorial(plan.n_speakers) > math.factorial(_MIXTURE_LIMIT):
+        raise fail(
+            "debrief.speaking_order",
+            f"random with anchoring among {plan.n_speakers} speakers: the closed form averages "
+            f"over every order and supports at most {_MIXTURE_LIMIT} speakers; estimate it "
+            "with sim.simulate",
+            plan.process.debrief.speaking_order,
+        )
     return [np.array(p) for p in itertools.permutations(range(plan.n_speakers))]
+
+
+def _expected_view_map(plan: DebriefPlan) -> np.ndarray:
+    """(Q, Q) map ``M``: expected spoken views ``= written views @ M`` over uniform random orders.
+
+    Exact without enumerating the ``Q!`` orders. Given the set ``A`` of speakers
+    before speaker ``q``, the order inside ``A`` is uniform, so
+    ``T(A) = E[sum over A of pull * spoken view]`` follows from ``T(A - {l})``
+    for the last speaker ``l`` of ``A`` (uniform over ``A``): a recursion over the
+    ``2**Q`` subsets, layer by layer of size.
+    """
+    q_count, alpha, pull = plan.n_speakers, plan.alpha, plan.pull
+    masks = np.arange(1 << q_count)
+    bits = ((masks[:, None] >> np.arange(q_count)) & 1).astype(bool)  # (2**Q, Q)
+    size = bits.sum(axis=1)
+    mass = bits @ pull  # total pull of each subset
+    eye = np.eye(q_count)
+    total = np.zeros((masks.size, q_count))  # T(A) as coefficients on the written views
+    for k in range(1, q_count + 1):
+        layer = masks[size == k]
+        acc = np.zeros((layer.size, q_count))
+        for last in range(q_count):
+            has = bits[layer, last]
+            before = layer[has] ^ (1 << last)
+            if k == 1:  # the first speaker is unaffected
+                view = eye[last][None, :]
+            else:
+                view = (1 - alpha) * eye[last] + alpha * total[before] / mass[before, None]
+            acc[has] += total[before] + pull[last] * view
+        total[layer] = acc / k
+    fact = [math.factorial(i) for i in range(q_count + 1)]
+    # P(the speakers before q are exactly A) = |A|! (Q - 1 - |A|)! / Q!
+    chance = np.array([fact[i] * fact[q_count - 1 - i] / fact[q_count] for i in range(q_count)])
+    out = np.zeros((q_count, q_count))
+    for q in range(q_count):
+        sel = ~bits[:, q] & (size > 0)
+        p = chance[size[sel]]
+        out[:, q] = alpha * (p[:, None] * total[sel] / mass[sel, None]).sum(axis=0)
+        out[q, q] += (1 - alpha) * p.sum() + chance[0]
+    return out
+
+
+def _expected_spoken_map(plan: DebriefPlan) -> np.ndarray:
+    """(S, S) map with expected spoken judgments ``= perceived @ map`` (random order averaged)."""
+    n_slots = plan.aggregate_weights.size
+    if plan.alpha == 0 or plan.order is not None:
+        order = plan.order if plan.order is not None else np.arange(plan.n_speakers)
+        return _spoken_map(plan, order)
+    onehot = np.zeros((plan.n_speakers, n_slots))
+    onehot[plan.slot_speaker, np.arange(n_slots)] = 1.0
+    shift = plan.speaker_view @ (_expected_view_map(plan) - np.eye(plan.n_speakers)) @ onehot
+    spoken = np.eye(n_slots) + shift
+    return spoken if plan.written_map is None else plan.written_map @ spoken
 
 
 def gaussian_decisions(process: Process) -> list[tuple[float, LinearDecision]]:
@@ -873,13 +935,6 @@ def gaussian_decisions(process: Process) -> list[tuple[float, LinearDecision]]:
             d.rule,
         )
     orders = _orders(plan)
-    if len(orders) > math.factorial(_MIXTURE_LIMIT):
-        raise fail(
-            "debrief.speaking_order",
-            f"random with anchoring: the closed form averages over every order and supports "
-            f"at most {_MIXTURE_LIMIT} speakers; estimate it with sim.simulate",
-            d.speaking_order,
-        )
     m = process.model
     g = m.gate_cuts.size
     parts = []
@@ -915,23 +970,14 @@ def effective_aggregate_weights(process: Process) -> np.ndarray:
     """Weights (S,) with expected spoken aggregate ``= E[perceived] @ weights``.
 
     Peeking and anchoring move weight between slots (early speakers gain
-    influence); the weights still sum to 1. With a random order this averages
-    over every order.
+    influence); the weights still sum to 1. With a random order this is the
+    exact average over every order, computed without enumerating them (up to
+    the 18 speakers a random order allows).
     """
     plan = debrief_plan(process)
     if plan.alpha == 0 and plan.written_map is None:
         return plan.aggregate_weights
-    if plan.order is None and plan.alpha > 0:
-        n_slots, q_count = plan.aggregate_weights.size, plan.n_speakers
-        orders = np.array(list(itertools.permutations(range(q_count))))
-        eye = np.tile(np.eye(n_slots), (len(orders), 1))
-        spoken = _speak(plan, eye, np.repeat(orders, n_slots, axis=0))[0]
-        mean_map = spoken.reshape(len(orders), n_slots, n_slots).mean(axis=0)
-        if plan.written_map is not None:
-            mean_map = plan.written_map @ mean_map
-        return mean_map @ plan.aggregate_weights
-    order = plan.order if plan.order is not None else np.arange(plan.n_speakers)
-    return _spoken_map(plan, order) @ plan.aggregate_weights
+    return _expected_spoken_map(plan) @ plan.aggregate_weights
 
 
 # --------------------------------------------------------------------------- rule variants

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import replace
 
@@ -632,3 +633,47 @@ def test_transcript_of_a_candidate_who_left_at_the_gate(amex: sim.Process) -> No
     assert frame.empty and frame.attrs["decision"] == "No Hire"
     assert "left at the recruiter screen gate" in frame.attrs["reason"]
     assert "No debrief" in transcript_text(frame)
+
+
+# --------------------------------------------------------------------------- review fixes
+def test_random_order_weights_are_the_average_over_every_fixed_order(amex: sim.Process) -> None:
+    """The subset recursion equals the plain average over all 120 fixed speaking orders."""
+    senior = tuple(replace(p, seniority=float(i)) for i, p in enumerate(amex.interviewers))
+    dynamics = {"anchoring": 0.4, "senior_pull": 1.5, "peeking": 0.3}
+    process = with_debrief(replace(amex, interviewers=senior), speaking_order="random", **dynamics)
+    speakers = debrief_plan(process).speakers
+    average = np.mean(
+        [
+            effective_aggregate_weights(with_debrief(process, speaking_order=list(order)))
+            for order in itertools.permutations(speakers)
+        ],
+        axis=0,
+    )
+    np.testing.assert_allclose(effective_aggregate_weights(process), average, rtol=0, atol=1e-15)
+
+
+def test_many_random_speakers_refuse_the_mixture_before_enumerating() -> None:
+    """12 speakers would be 479 million orders: a SpecError, not a MemoryError."""
+    process = panel(12, rule="weighted_mean", anchoring=0.3, speaking_order="random")
+    with pytest.raises(sim.SpecError, match=r"debrief\.speaking_order: random with anchoring"):
+        sim.hire_probability(process, profile_with_accuracy(0.6))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_effective_weights_of_many_random_speakers_match_monte_carlo(seed: int) -> None:
+    """Ten speakers (3.6 million orders): exact expected aggregate without enumerating orders."""
+    process = panel(
+        10, rule="weighted_mean", anchoring=0.5, senior_pull=1.0, speaking_order="random"
+    )
+    # A different true level per member makes the order matter for the expected aggregate.
+    perceived_mean = np.linspace(-1.0, 1.0, 10)
+    weights = effective_aggregate_weights(process)
+    assert weights.sum() == pytest.approx(1.0, abs=1e-12)
+    assert (np.diff(weights) > 0).all()  # more senior members pull the others harder
+    n = 20_000
+    draws = np.random.default_rng(seed).standard_normal((n, 10 + 3))
+    out = run_debrief(process, perceived_mean + draws[:, :10], draws[:, 10:])
+    se = out.aggregate.std() / math.sqrt(n)
+    assert abs(out.aggregate.mean() - perceived_mean @ weights) < 5 * se
+    table = sim.contributions(process, sim.Profile("c", {"skill": 6.0}))
+    assert table["weight"].sum() == pytest.approx(1.0, abs=1e-12)
