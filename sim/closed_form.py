@@ -7,14 +7,15 @@ tested against.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .debrief import effective_aggregate_weights, gaussian_decisions
-from .errors import fail
+from .debrief import effective_aggregate_weights, expected_score_weights, gaussian_decisions
+from .errors import SpecError, fail
 from .model import LinearModel
 from .spec import Pool, Process, Profile
 from .theory import bivariate_normal_cdf
@@ -161,7 +162,7 @@ def hire_probability(process: Process, candidate: Profile | Pool) -> HireProbabi
 
 
 def contributions(process: Process, profile: Profile) -> pd.DataFrame:
-    """Each competency's share of the expected aggregate, relative to the threshold.
+    """Each competency's share of the expected score, relative to the threshold.
 
     Parameters
     ----------
@@ -171,20 +172,29 @@ def contributions(process: Process, profile: Profile) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Indexed by competency (those the debrief weighs), columns ``weight``
-        (effective share of the aggregate; sums to 1), ``level`` (the profile's
+        Indexed by competency (those the score weighs), columns ``weight``
+        (effective share of the score; sums to 1), ``level`` (the profile's
         true level, points), ``expected_view`` (the committee's expected view,
         points, with leniency, halo and framing), ``contribution`` (points;
-        ``weight * (expected_view - threshold)``). Contributions sum exactly to
-        the expected spoken aggregate minus the threshold (for ``discretion``
-        the manager's bias comes on top).
+        ``weight * (expected_view - threshold)``). Under ``discretion`` with a
+        non-zero ``manager_bias`` a last row ``manager_bias`` (weight 0, level
+        and view NaN) holds the bias. Contributions sum exactly to the rule's
+        expected score minus the threshold, where the score is what the rule
+        compares with the threshold (the spoken aggregate; the hiring manager's
+        reading under ``discretion``, own view included): the ``aggregate_mean``
+        of :func:`hire_probability`. Rules without a linear score (median,
+        trimmed mean, majority, public vote) report the spoken aggregate's
+        contributions instead.
     """
     m = process.model
     scale = process.scale
     theta = profile.theta(process)
     mean_s = m.perceived_mean(theta, profile.framing)
     # Peeking and anchoring move weight between slots (early speakers gain influence).
-    weights = effective_aggregate_weights(process)
+    try:
+        weights, shift = expected_score_weights(process)
+    except SpecError:  # no linear score (median, votes...): the committee's aggregate
+        weights, shift = effective_aggregate_weights(process), 0.0
     rows = []
     for k, name in enumerate(process.competency_names):
         mine = m.slot_competency == k
@@ -199,6 +209,16 @@ def contributions(process: Process, profile: Profile) -> pd.DataFrame:
                 "level": scale.to_points(theta[k]),
                 "expected_view": scale.to_points(view_z),
                 "contribution": share * (view_z - m.threshold) * scale.points_per_sd,
+            }
+        )
+    if shift != 0:
+        rows.append(
+            {
+                "competency": "manager_bias",
+                "weight": 0.0,
+                "level": math.nan,
+                "expected_view": math.nan,
+                "contribution": shift * scale.points_per_sd,
             }
         )
     return pd.DataFrame(rows).set_index("competency")

@@ -92,6 +92,7 @@ __all__ = [
     "debrief_transcript",
     "decide",
     "effective_aggregate_weights",
+    "expected_score_weights",
     "gaussian_decisions",
     "random_orders",
     "redecide",
@@ -909,6 +910,20 @@ def _expected_spoken_map(plan: DebriefPlan) -> np.ndarray:
     return spoken if plan.written_map is None else plan.written_map @ spoken
 
 
+def _check_linear_score(plan: DebriefPlan) -> None:
+    """SpecError naming ``debrief.rule`` unless the rule's score is linear in the judgments."""
+    if (
+        plan.rule not in _SCORE_RULES
+        or plan.rule == "median"
+        or (plan.rule == "trimmed_mean" and plan.trim > 0)
+    ):
+        raise fail(
+            "debrief.rule",
+            "has no Gaussian closed form (a nonlinear step); estimate it with sim.simulate",
+            plan.rule,
+        )
+
+
 def gaussian_decisions(process: Process) -> list[tuple[float, LinearDecision]]:
     """The debrief as a mixture of Gaussian linear decisions, for exact probabilities.
 
@@ -923,17 +938,7 @@ def gaussian_decisions(process: Process) -> list[tuple[float, LinearDecision]]:
         a random order among more than six speakers.
     """
     plan = debrief_plan(process)
-    d = process.debrief
-    if (
-        plan.rule not in _SCORE_RULES
-        or plan.rule == "median"
-        or (plan.rule == "trimmed_mean" and plan.trim > 0)
-    ):
-        raise fail(
-            "debrief.rule",
-            "has no Gaussian closed form (a nonlinear step); estimate it with sim.simulate",
-            d.rule,
-        )
+    _check_linear_score(plan)
     orders = _orders(plan)
     m = process.model
     g = m.gate_cuts.size
@@ -978,6 +983,33 @@ def effective_aggregate_weights(process: Process) -> np.ndarray:
     if plan.alpha == 0 and plan.written_map is None:
         return plan.aggregate_weights
     return _expected_spoken_map(plan) @ plan.aggregate_weights
+
+
+def expected_score_weights(process: Process) -> tuple[np.ndarray, float]:
+    """Weights (S,) and shift (z) with the rule's expected score ``= E[perceived] @ w + shift``.
+
+    The score is what the rule compares with the threshold: the spoken aggregate
+    (weighted mean, consensus, veto), or under ``discretion`` the hiring
+    manager's reading ``(1 - w) * aggregate + w * own view + bias`` (the shift is
+    the bias). Peeking and anchoring are included; a random order is averaged
+    exactly (see :func:`effective_aggregate_weights`). The weights sum to 1.
+
+    Raises
+    ------
+    SpecError
+        Naming ``debrief.rule`` for rules whose score is not linear (median,
+        trimmed mean, majority, public votes).
+    """
+    plan = debrief_plan(process)
+    _check_linear_score(plan)
+    spoken = _expected_spoken_map(plan)
+    weights = spoken @ plan.aggregate_weights
+    if plan.rule != "discretion":
+        return weights, 0.0
+    if plan.manager is not None:
+        w = plan.manager_self_weight
+        weights = (1 - w) * weights + w * (spoken @ plan.speaker_view[:, plan.manager])
+    return weights, plan.manager_bias
 
 
 # --------------------------------------------------------------------------- rule variants

@@ -187,3 +187,84 @@ def test_monotone_with_a_veto_holder(
     low = sim.Profile("p", {name: base}, default_level=default)
     high = low.with_levels(**{name: base + step})
     assert sim.hire_probability(amazon, high).hire >= sim.hire_probability(amazon, low).hire - 2e-4
+
+
+# --------------------------------------------------------------------------- review fixes
+PRESETS = ("amex_ai_pm_2026", "amazon_style_loop", "google_style_committee")
+
+
+def gaussian_variants(process: sim.Process):
+    """Every rule with a Gaussian closed form, some with anchoring and a random order."""
+    from sim.debrief import with_rule
+
+    manager = next((p.name for p in process.interviewers if p.name == "hiring_manager"), None)
+    for rule in ("weighted_mean", "consensus", "veto", "discretion"):
+        variant, _ = with_rule(process, rule)
+        if variant is None:
+            continue
+        yield rule, variant
+        yield (
+            f"{rule}+random",
+            replace(
+                variant,
+                debrief=replace(
+                    variant.debrief, anchoring=0.4, speaking_order="random", peeking=0.2
+                ),
+            ),
+        )
+    untrimmed = replace(process.debrief, rule="trimmed_mean", trim=0.0, veto=())
+    yield "trimmed_mean", replace(process, debrief=untrimmed)
+    biased = replace(process.debrief, rule="discretion", manager_bias=-0.6, veto=())
+    if manager is not None:
+        biased = replace(biased, hiring_manager=manager, manager_self_weight=0.8, anchoring=0.3)
+    yield "discretion_self", replace(process, debrief=biased)
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_contributions_sum_to_the_expected_score_for_every_gaussian_rule(preset: str) -> None:
+    process = sim.load_process(preset)
+    profiles = sim.load_profiles(preset, process=process).values()
+    from sim.debrief import gaussian_decisions
+
+    for name, variant in gaussian_variants(process):
+        mixture = gaussian_decisions(variant)  # one component per speaking order
+        for profile in profiles:
+            table = sim.contributions(variant, profile)
+            mean_s = variant.model.perceived_mean(profile.theta(variant), profile.framing)
+            score = sum(
+                share * (mean_s @ part.weights[:, -1] + part.shift[-1]) for share, part in mixture
+            )
+            margin = variant.scale.to_points(score) - variant.debrief.threshold
+            assert table["contribution"].sum() == pytest.approx(margin, abs=1e-9), name
+            if len(mixture) == 1:  # the closed form's expected score (cheap for one order)
+                exact = sim.hire_probability(variant, profile).aggregate_mean
+                assert exact - variant.debrief.threshold == pytest.approx(margin, abs=1e-12)
+            assert table["weight"].sum() == pytest.approx(1.0, abs=1e-12), name
+            has_bias = variant.debrief.rule == "discretion" and variant.debrief.manager_bias != 0
+            assert ("manager_bias" in table.index) == has_bias, name
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_contributions_under_discretion_match_the_managers_simulated_reading(
+    seed: int, amex: sim.Process, amex_profiles: dict[str, sim.Profile]
+) -> None:
+    """The reviewer's case: risk_blind, the hiring manager's own view weighted 0.8."""
+    from sim.debrief import run_debrief
+
+    debrief = replace(
+        amex.debrief,
+        rule="discretion",
+        hiring_manager="hiring_manager",
+        manager_self_weight=0.8,
+        manager_bias=0.3,
+        manager_noise=0.5,
+    )
+    no_gate = tuple(replace(r, gate=None) for r in amex.rounds)  # every candidate is debriefed
+    process = replace(amex, debrief=debrief, rounds=no_gate)
+    profile = amex_profiles["risk_blind"]
+    expected = amex.debrief.threshold + sim.contributions(process, profile)["contribution"].sum()
+    result = sim.simulate(process, profile, n=N, rng=seed, keep="all")
+    reading = run_debrief(process, result.perceived, result.debrief_draws).score
+    points = process.scale.to_points(reading)
+    se = points.std() / np.sqrt(N)
+    assert abs(points.mean() - expected) < 5 * se
