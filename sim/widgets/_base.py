@@ -59,8 +59,16 @@ class Explorer:
         self._widget: widgets.Widget | None = None
         self.error = ""
 
-    def _build(self, controls: list[widgets.Widget], views: Sequence[widgets.Widget] = ()) -> None:
-        """Compute the first state, then create the figure and the widget around it."""
+    def _build(
+        self,
+        controls: list[widgets.Widget],
+        views: Sequence[widgets.Widget] = (),
+        after: Sequence[widgets.Widget] = (),
+    ) -> None:
+        """Compute the first state, then create the figure and the widget around it.
+
+        ``views`` go between the read-out and the figure, ``after`` below the figure.
+        """
         self._compute()
         self._shown = self._stacked()
         self.figure = figure_widget(
@@ -71,7 +79,7 @@ class Explorer:
         self._status = widgets.HTML("")
         left = widgets.VBox(controls, layout={"min_width": "33em"})
         right = widgets.VBox(
-            [self._readout_box, self._status, *views, self.figure],
+            [self._readout_box, self._status, *views, self.figure, *after],
             layout={"flex": "1 1 auto", "min_width": "30em"},
         )
         self._widget = widgets.HBox([left, right], layout={"flex_flow": "row wrap"})

@@ -79,7 +79,7 @@ class DebriefRoom(Explorer):
         self.process = process
         self.profiles = _profile_map(process, profiles)
         self._transcript_box = widgets.HTML()
-        self._build(self._make_controls(int(rng)), views=[self._transcript_box])
+        self._build(self._make_controls(int(rng)), after=[self._transcript_box])
         self._update_views()
 
     # ------------------------------------------------------------------ controls
