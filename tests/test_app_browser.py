@@ -272,7 +272,9 @@ def _drive(page, server: Server, first: dict, timings: dict) -> None:
     # First render: the read-out and the plot must already show the API's numbers.
     page.goto(server.url, timeout=TIMEOUT_MS)
     page.wait_for_selector(READOUT, timeout=TIMEOUT_MS)
-    wait_for_counts(page, first["counts"])
+    page.wait_for_selector(f"{PLOT} .main-svg", timeout=TIMEOUT_MS)
+    # Read once, no waiting: a stale first render (the Voila pitfall) fails here.
+    assert page.evaluate(f"() => {_COUNTS_JS}") == first["counts"], "stale first render"
     timings["start_to_first_correct_render_s"] = time.perf_counter() - server.started
     shown = readout(page)
     assert shown["hire_rate"] == first["hire_rate"]
