@@ -52,10 +52,13 @@ Rules
 
 Score rules (weighted mean, median, trimmed mean, consensus, veto, discretion)
 give Hold when the score is within ``hold_band`` of the threshold. A veto holder's
-"no" blocks under every rule. Randomness (random order, vote coins, the
-manager's noise) comes from three standard normals per candidate that the
-engine draws in each block's own stream (:data:`N_DRAWS`), so
-:func:`redecide` can re-run any debrief on the same candidates.
+"no" blocks under every rule. A speaker whose competencies all weigh 0 in the
+debrief has no recommendation that counts: they speak (and anchor) but neither
+vote nor veto, and naming them as a veto holder is an error. Randomness
+(random order, vote coins, the manager's noise) comes from three standard
+normals per candidate that the engine draws in each block's own stream
+(:data:`N_DRAWS`), so :func:`redecide` can re-run any debrief on the same
+candidates.
 """
 
 from __future__ import annotations
@@ -158,7 +161,8 @@ class DebriefPlan:
     yes_cut : ndarray, shape (Q,)
         View (z) at or above which a speaker recommends "yes".
     vote_weight, pull, seniority : ndarray, shape (Q,)
-        Weight in votes, weight as an anchor, seniority.
+        Weight in votes (0 for a speaker whose competencies all weigh 0), weight
+        as an anchor, seniority.
     order : ndarray of int, shape (Q,), or None
         Fixed speaking order (speaker indices); ``None`` when random.
     alpha : float
@@ -166,7 +170,8 @@ class DebriefPlan:
     written_map : ndarray, shape (S, S), or None
         ``written = perceived @ written_map`` (peeking); ``None`` means identity.
     veto : ndarray of int, shape (V,)
-        Speakers whose "no" blocks (every speaker under ``consensus``).
+        Speakers whose "no" blocks (under ``consensus`` every speaker with a
+        weighed competency).
     manager : int or None
         Speaker index of the hiring manager.
     """
@@ -227,10 +232,15 @@ def _build_plan(process: Process) -> DebriefPlan:
 
     comp_w = np.array([d.competency_weights.get(c, 0.0) for c in process.competency_names])
     speaker_view = np.zeros((n_slots, q_count))
+    # A recommendation is the competency-weighted mean of a speaker's judgments. Someone
+    # whose competencies all weigh 0 has none that counts: they speak (their plain mean
+    # is what they say and what anchors others) but neither vote nor veto.
+    counts = np.zeros(q_count, dtype=bool)
     for q in range(q_count):
         mine = slot_speaker == q
         w = comp_w[m.slot_competency[mine]]
-        speaker_view[mine, q] = w / w.sum() if w.sum() > 0 else 1.0 / mine.sum()
+        counts[q] = w.sum() > 0
+        speaker_view[mine, q] = w / w.sum() if counts[q] else 1.0 / mine.sum()
     first_seat = np.array([np.flatnonzero(seat_speaker == q)[0] for q in range(q_count)])
     speaker_cuts = m.recommendation_cuts[first_seat]
     yes = len(scale.recommendations) // 2 - 1
@@ -238,8 +248,9 @@ def _build_plan(process: Process) -> DebriefPlan:
     people = [process.interviewer(name) for name in speakers]
     seniority = np.array([p.seniority for p in people])
     vote_weight = np.array([d.interviewer_weights.get(name, 1.0) for name in speakers])
+    vote_weight = np.where(counts, vote_weight, 0.0)
     if vote_weight.sum() <= 0:
-        vote_weight = np.ones(q_count)
+        vote_weight = counts.astype(float)
 
     order_spec = d.speaking_order
     order: np.ndarray | None
@@ -260,8 +271,18 @@ def _build_plan(process: Process) -> DebriefPlan:
     else:
         order = np.array([index[name] for name in order_spec], dtype=np.intp)
 
+    for name in d.veto:
+        if name not in index:
+            raise fail(f"debrief.veto.{name}", "rated nothing, so cannot veto", name)
+        if not counts[index[name]]:
+            raise fail(
+                f"debrief.veto.{name}",
+                "rates only competencies the debrief weighs 0, so has no recommendation "
+                "to veto with",
+                name,
+            )
     veto_names = speakers if d.rule == "consensus" else d.veto
-    veto = np.array([index[n] for n in veto_names if n in index], dtype=np.intp)
+    veto = np.array([index[n] for n in veto_names if counts[index[n]]], dtype=np.intp)
     manager = index.get(d.hiring_manager) if d.hiring_manager is not None else None
     return DebriefPlan(
         process=process,

@@ -677,3 +677,61 @@ def test_effective_weights_of_many_random_speakers_match_monte_carlo(seed: int) 
     assert abs(out.aggregate.mean() - perceived_mean @ weights) < 5 * se
     table = sim.contributions(process, sim.Profile("c", {"skill": 6.0}))
     assert table["weight"].sum() == pytest.approx(1.0, abs=1e-12)
+
+
+def with_ghost_veto(amex: sim.Process) -> sim.Process:
+    """AmEx with an interviewer ``ghost`` who rates nothing but is named the veto holder."""
+    return replace(
+        amex,
+        interviewers=(*amex.interviewers, sim.Interviewer("ghost")),
+        debrief=replace(amex.debrief, rule="veto", veto=("ghost",)),
+    )
+
+
+def test_a_veto_holder_who_rated_nothing_is_refused(amex: sim.Process) -> None:
+    """It used to be dropped silently: the hire rate was the weighted mean's."""
+    message = r"debrief\.veto\.ghost: rated nothing, so cannot veto"
+    with pytest.raises(sim.SpecError, match=message):
+        process = with_ghost_veto(amex)  # the spec's cross-check, or else the debrief plan
+        sim.simulate(process, n=100, rng=0)
+
+
+def with_unweighed_rater(n_voters: int, rule: str, **debrief: object) -> sim.Process:
+    """``panel`` plus a ``charmer`` who rates only ``charm``, a competency the debrief weighs 0."""
+    late = {key: debrief.pop(key) for key in ("speaking_order", "veto") if key in debrief}
+    base = panel(n_voters, rule="weighted_mean", **debrief)
+    charmer = sim.Interviewer("charmer", noise_sd=1.0)
+    extra = sim.Round(
+        "charm_chat", minutes=15, day=1, competencies=("charm",), interviewers=("charmer",)
+    )
+    return replace(
+        base,
+        competencies=(*base.competencies, sim.Competency("charm")),
+        interviewers=(*base.interviewers, charmer),
+        rounds=(*base.rounds, extra),
+        debrief=replace(
+            base.debrief, rule=rule, competency_weights={"skill": 1.0, "charm": 0.0}, **late
+        ),
+        pool=sim.Pool(("skill", "charm"), (0.0, 0.0), (1.0, 1.0), ((1.0, 0.0), (0.0, 1.0))),
+    )
+
+
+def test_a_rater_of_unweighed_competencies_neither_votes_nor_vetoes() -> None:
+    """Slots: the members' skill ratings, then the charmer's charm (z; the yes cut is 0)."""
+    consensus = with_unweighed_rater(3, "consensus")
+    out = run_debrief(consensus, np.array([[1.0, 1.0, 1.0, -3.0]]))
+    assert not out.written_yes[0, -1]  # the charmer says "no" ...
+    assert out.decision.tolist() == [sim.HIRE]  # ... and it does not block
+    majority = with_unweighed_rater(2, "majority")
+    # One member for, one against: the charmer's "yes" must not break the tie.
+    out = run_debrief(majority, np.array([[1.0, -1.0, 3.0]]))
+    assert out.written_yes[0].tolist() == [True, False, True]
+    assert out.decision.tolist() == [sim.NO_HIRE]
+    # The charmer still speaks: their judgment anchors the next speaker.
+    order = ["charmer", "member_0", "member_1"]
+    anchored = with_unweighed_rater(2, "weighted_mean", anchoring=0.5, speaking_order=order)
+    out = run_debrief(anchored, np.array([[1.0, -1.0, 3.0]]))
+    assert out.spoken[0, 0] == pytest.approx(1.0 + 0.5 * (3.0 - 1.0))
+    vetoing = with_unweighed_rater(2, "veto", veto=("charmer",))
+    with pytest.raises(sim.SpecError, match=r"debrief\.veto\.charmer: rates only competencies"):
+        sim.simulate(vetoing, n=10, rng=0)

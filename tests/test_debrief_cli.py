@@ -113,3 +113,22 @@ def test_compare_rules_text() -> None:
 )
 def test_errors_are_one_line(args: tuple[str, ...], code: int, fragment: str) -> None:
     one_line_error(run(*args), code, fragment)
+
+
+def test_validate_names_a_veto_holder_who_rated_nothing(tmp_path) -> None:
+    import yaml
+
+    from sim.io import data_dir
+
+    doc = yaml.safe_load((data_dir() / "processes" / "amex_ai_pm_2026.yaml").read_text())
+    doc["interviewers"].append({"name": "ghost", "role": "Silent partner"})
+    doc["debrief"].update(rule="veto", veto=["ghost"])
+    path = tmp_path / "ghost.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    with pytest.raises(
+        sim.SpecError, match=r"debrief\.veto\.ghost: rated nothing, so cannot veto"
+    ):
+        sim.load_process(path)
+    proc = run("validate", str(path))
+    assert proc.returncode == 1
+    assert "debrief.veto.ghost: rated nothing, so cannot veto" in proc.stderr
