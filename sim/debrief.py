@@ -97,6 +97,7 @@ __all__ = [
     "effective_aggregate_weights",
     "expected_score_weights",
     "gaussian_decisions",
+    "has_own_score",
     "random_orders",
     "redecide",
     "register",
@@ -715,9 +716,23 @@ def _score(
     return aggregate
 
 
+def has_own_score(process: Process) -> bool:
+    """Whether the rule compares something other than the aggregate with the threshold.
+
+    True for the weighted median, the trimmed mean (``trim > 0``) and the hiring
+    manager's reading under ``discretion``.
+    """
+    d = process.debrief
+    return d.rule in ("median", "discretion") or (d.rule == "trimmed_mean" and d.trim > 0)
+
+
 def decide(
-    model: LinearModel, perceived: np.ndarray, draws: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    model: LinearModel,
+    perceived: np.ndarray,
+    draws: np.ndarray | None = None,
+    *,
+    with_score: bool = False,
+) -> tuple[np.ndarray, ...]:
     """Funnel and debrief for perceived scores.
 
     Parameters
@@ -727,6 +742,8 @@ def decide(
         Perceived scores (z) of every slot.
     draws : ndarray, shape (n, N_DRAWS), optional
         The debrief's standard normals (see :func:`run_debrief`).
+    with_score : bool, default False
+        Also return the rule's score.
 
     Returns
     -------
@@ -734,9 +751,13 @@ def decide(
         Index of the round at whose gate the candidate left, or the number of
         rounds for those who reached the debrief.
     aggregate : ndarray, shape (n,)
-        The rule's score (z); NaN for those who did not reach the debrief.
+        The committee's aggregate (z; weighted mean of the spoken judgments);
+        NaN for those who did not reach the debrief.
     decision : ndarray of int8, shape (n,)
         ``NO_HIRE``, ``HIRE`` or ``HOLD``.
+    score : ndarray, shape (n,)
+        Only with ``with_score``: what the rule compared with the threshold (z;
+        the aggregate unless :func:`has_own_score`); NaN where not debriefed.
     """
     n_rounds = len(model.process.rounds)
     stage = np.full(perceived.shape[0], n_rounds, dtype=np.int8)
@@ -747,8 +768,10 @@ def decide(
             stage[leaves] = model.gate_rounds[g]
     outcome = run_debrief(model.process, perceived, draws)
     reached = stage == n_rounds
-    aggregate = np.where(reached, outcome.score, np.nan)
+    aggregate = np.where(reached, outcome.aggregate, np.nan)
     decision = np.where(reached, outcome.decision, NO_HIRE).astype(np.int8)
+    if with_score:
+        return stage, aggregate, decision, np.where(reached, outcome.score, np.nan)
     return stage, aggregate, decision
 
 
@@ -829,10 +852,16 @@ def redecide(result: Result, process: Process) -> Result:
     reached = result.reached
     outcome = run_debrief(process, np.nan_to_num(perceived[reached]), draws[reached])
     aggregate = np.full(result.n, np.nan)
-    aggregate[reached] = outcome.score
+    aggregate[reached] = outcome.aggregate
+    score = None
+    if has_own_score(process):
+        score = np.full(result.n, np.nan)
+        score[reached] = outcome.score
     decision = np.full(result.n, NO_HIRE, dtype=np.int8)
     decision[reached] = outcome.decision
-    return replace(result, process=process, aggregate_z=aggregate, decision=decision)
+    return replace(
+        result, process=process, aggregate_z=aggregate, score_z=score, decision=decision
+    )
 
 
 # --------------------------------------------------------------------------- closed form
@@ -1348,8 +1377,10 @@ class RuleComparison:
     ----------
     metrics : DataFrame
         Indexed by rule: ``hire_rate``, ``hold_rate``, ``precision``, ``recall``,
-        ``validity`` (corr of the rule's score with performance among those
-        debriefed; NaN for the vote rules, which decide on no score),
+        ``validity`` (corr of the rule's score, :attr:`Result.score`, with
+        performance among those debriefed; for the weighted mean, consensus
+        and veto the aggregate's, as in ``Result.summary``; NaN for the vote
+        rules, which decide on no score),
         ``decision_validity`` (corr of the hire decision with
         performance, all candidates), ``dollars_per_hire``, ``note``.
     disagreement : DataFrame
@@ -1423,13 +1454,16 @@ def compare_rules(
         result = redecide(base, variant)
         s = result.summary()
         hired = result.hired.astype(float)
+        reached = result.reached
         rows[rule] = {
             "hire_rate": s["hire_rate"],
             "hold_rate": s["hold_rate"],
             "precision": s["precision"],
             "recall": s["recall"],
             # Vote rules do not decide on a score: their validity is the decision's.
-            "validity": s["validity"] if rule in _SCORE_RULES else math.nan,
+            "validity": _correlation(result.score[reached], y[reached])
+            if rule in _SCORE_RULES
+            else math.nan,
             "decision_validity": float(np.corrcoef(hired, y)[0, 1]) if hired.std() else math.nan,
             "dollars_per_hire": s["dollars_per_hire"],
             "note": note,
@@ -1505,6 +1539,12 @@ def _cmd_compare_rules(args: argparse.Namespace) -> int:
     ]
     print(_format_table(rows, ["rule", *short.values()]))
     return 0
+
+
+def _correlation(x: np.ndarray, y: np.ndarray) -> float:
+    if x.size < 3 or np.std(x) == 0 or np.std(y) == 0:
+        return math.nan
+    return float(np.corrcoef(x, y)[0, 1])
 
 
 _SHORT = {"weighted_mean": "w_mean", "trimmed_mean": "trimmed", "public_vote": "pub_vote"}

@@ -25,7 +25,8 @@ class Result:
         Round index at whose gate the candidate left; ``len(process.rounds)``
         for those who reached the debrief.
     aggregate_z : ndarray, shape (n,)
-        Debrief aggregate (z); NaN when the debrief was not reached.
+        The committee's aggregate (z): the weighted mean of the spoken
+        judgments, whatever the rule; NaN when the debrief was not reached.
     decision : ndarray of int8, shape (n,)
         0 No Hire, 1 Hire, 2 Hold.
     performance : ndarray, shape (n,)
@@ -46,6 +47,11 @@ class Result:
     debrief_draws : ndarray, shape (n, 3), or None
         The debrief's standard normals (speaking order, vote coins, the hiring
         manager's noise) so :func:`sim.debrief.redecide` can re-run the debrief.
+    score_z : ndarray, shape (n,), or None
+        The rule's score (z) where it is not the aggregate (weighted median,
+        trimmed mean, the hiring manager's reading under ``discretion``); NaN
+        when the debrief was not reached. ``None`` when the rule decides on the
+        aggregate, or when the run did not store it (see :attr:`score`).
     """
 
     process: Process
@@ -60,6 +66,7 @@ class Result:
     debrief_draws: np.ndarray | None = None
     first_candidate: int = 0
     n_each: int | None = None
+    score_z: np.ndarray | None = None
 
     # ------------------------------------------------------------------ arrays
     @property
@@ -69,8 +76,39 @@ class Result:
 
     @property
     def aggregate(self) -> np.ndarray:
-        """Debrief aggregate in points of the process scale, shape (n,)."""
+        """The committee's aggregate in points of the process scale, shape (n,)."""
         return self.process.scale.to_points(self.aggregate_z)
+
+    @property
+    def score(self) -> np.ndarray:
+        """What the rule compared with the threshold, in points, shape (n,).
+
+        The aggregate, except for the weighted median, the trimmed mean and the
+        hiring manager's reading (``discretion``); recomputed from the kept
+        ratings and debrief draws when the run did not store it.
+
+        Raises
+        ------
+        ValueError
+            When the rule's score is not the aggregate and the run kept neither
+            it nor the ratings.
+        """
+        return self.process.scale.to_points(self._score_z)
+
+    @cached_property
+    def _score_z(self) -> np.ndarray:
+        from .debrief import has_own_score, run_debrief
+
+        if self.score_z is not None:
+            return self.score_z
+        if not has_own_score(self.process):
+            return self.aggregate_z
+        perceived, draws = self._require("perceived"), self._require("debrief_draws")
+        reached = self.reached
+        score = np.full(self.n, np.nan)
+        outcome = run_debrief(self.process, np.nan_to_num(perceived[reached]), draws[reached])
+        score[reached] = outcome.score
+        return score
 
     @property
     def reached(self) -> np.ndarray:
@@ -127,8 +165,11 @@ class Result:
         """One row per candidate.
 
         Columns: ``candidate``, ``profile`` (profiles only), ``stage_reached``
-        (round name or ``"debrief"``), ``aggregate`` (points), ``decision``,
-        ``performance`` (SDs), ``success``, ``dollars``, ``framing``.
+        (round name or ``"debrief"``), ``aggregate`` (points; the committee's
+        weighted aggregate), ``score`` (points; only for rules whose score is
+        not the aggregate, see :attr:`score`, and when it is stored or the
+        ratings were kept), ``decision``, ``performance`` (SDs), ``success``,
+        ``dollars``, ``framing``.
         """
         names = [*(r.name for r in self.process.rounds), "debrief"]
         frame = {"candidate": self.first_candidate + np.arange(self.n)}
@@ -138,6 +179,15 @@ class Result:
         frame |= {
             "stage_reached": pd.Categorical.from_codes(self.stage.astype(int), names),
             "aggregate": self.aggregate,
+        }
+        if self.score_z is not None or (
+            self.perceived is not None and self.debrief_draws is not None
+        ):
+            from .debrief import has_own_score
+
+            if has_own_score(self.process):
+                frame["score"] = self.score
+        frame |= {
             "decision": pd.Categorical.from_codes(self.decision.astype(int), DECISIONS),
             "performance": self.performance,
             "success": self.success,

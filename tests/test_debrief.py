@@ -328,10 +328,10 @@ def test_hold_appears_only_inside_the_band(
     result = redecide(amex_pool, process)
     held = result.decision == sim.HOLD
     assert held.any()
-    margin = np.abs(result.aggregate[held] - amex.debrief.threshold)
+    margin = np.abs(result.score[held] - amex.debrief.threshold)
     assert (margin < band).all()
     # Inside the band nobody is hired.
-    inside = result.reached & (np.abs(result.aggregate - amex.debrief.threshold) < band)
+    inside = result.reached & (np.abs(result.score - amex.debrief.threshold) < band)
     assert not result.hired[inside].any()
     if rule in ("weighted_mean", "median", "trimmed_mean", "discretion"):
         assert held.sum() == inside.sum()  # no veto: everyone inside the band is held
@@ -735,3 +735,44 @@ def test_a_rater_of_unweighed_competencies_neither_votes_nor_vetoes() -> None:
     vetoing = with_unweighed_rater(2, "veto", veto=("charmer",))
     with pytest.raises(sim.SpecError, match=r"debrief\.veto\.charmer: rates only competencies"):
         sim.simulate(vetoing, n=10, rng=0)
+
+
+@pytest.mark.parametrize("rule", ["median", "trimmed_mean", "discretion"])
+def test_aggregate_is_the_weighted_mean_and_score_is_the_rules(
+    rule: str, amex: sim.Process
+) -> None:
+    """Validity is corr(aggregate, Y) as DESIGN.md defines it, whatever the rule."""
+    debrief = {"trim": 0.25, "manager_noise": 0.8, "manager_bias": 0.2}
+    process, _ = with_rule(with_debrief(amex, **debrief), rule)
+    result = sim.simulate(process, n=20_000, rng=5)
+    reached = result.reached
+    # No anchoring or peeking: the aggregate is the weighted mean of the ratings themselves.
+    expected = result.perceived[reached] @ amex.model.aggregate_weights
+    np.testing.assert_allclose(result.aggregate_z[reached], expected, rtol=0, atol=1e-12)
+    validity = np.corrcoef(expected, result.performance[reached])[0, 1]
+    assert result.summary()["validity"] == pytest.approx(validity, abs=1e-12)
+    # The rule decided on its own score, which differs from the aggregate.
+    score = result.score
+    assert not np.allclose(score[reached], result.aggregate[reached])
+    hired = result.hired
+    assert (score[hired] >= amex.debrief.threshold).all()
+    assert (score[reached & ~hired] < amex.debrief.threshold).all()
+    table = result.decisions()
+    np.testing.assert_array_equal(table["score"].to_numpy(), score)
+    np.testing.assert_array_equal(table["aggregate"].to_numpy(), result.aggregate)
+    # Re-deciding stores the same aggregate and score as a fresh simulation.
+    again = redecide(sim.simulate(amex, n=20_000, rng=5), process)
+    np.testing.assert_allclose(again.aggregate_z, result.aggregate_z, equal_nan=True, atol=1e-12)
+    np.testing.assert_allclose(again.score, score, equal_nan=True, atol=1e-12)
+    np.testing.assert_array_equal(again.decision, result.decision)
+
+
+def test_compare_rules_validity_is_the_rules_score(amex: sim.Process) -> None:
+    table = compare_rules(amex, n=5000, rng=4, rules=["weighted_mean", "median"])
+    base = sim.simulate(amex, n=5000, rng=4)
+    reached = base.reached
+    for rule in ("weighted_mean", "median"):
+        result = redecide(base, with_rule(amex, rule)[0])
+        want = np.corrcoef(result.score[reached], base.performance[reached])[0, 1]
+        assert table.metrics.loc[rule, "validity"] == pytest.approx(want, abs=1e-12)
+    assert "score" not in base.decisions().columns  # the weighted mean decides on the aggregate
