@@ -21,17 +21,28 @@ builder                        input
 :func:`icc_figure`             :func:`sim.analysis.panel_icc` / ``icc``
 :func:`taylor_russell_figure`  :func:`sim.analysis.selection_check`
 :func:`score_distribution_figure` a :class:`sim.Result`
+:func:`views_figure`           :func:`sim.debrief.debrief_transcript`
+:func:`validity_figure`        ``PanelDesigner.validity`` (validity by panel size)
 =============================  ===========================================
+
+Single-panel figures are written as plotly JSON and wrapped without plotly's
+per-property validation, which costs far more than the numbers in an
+explorer's update (tests/test_plots.py validates every builder's output
+instead); the returned Figure validates later edits as usual.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from .errors import fail
@@ -49,6 +60,8 @@ __all__ = [
     "sensitivity_figure",
     "taylor_russell_figure",
     "tipping_points_figure",
+    "validity_figure",
+    "views_figure",
     "weight_stability_figure",
 ]
 
@@ -82,14 +95,100 @@ def _require(frame: object, columns: Iterable[str], what: str) -> pd.DataFrame:
     return frame
 
 
+#: Template of every figure.
+TEMPLATE = "plotly_white"
+_TITLE_X = 0.01
+_MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
+
+
 def _layout(fig: go.Figure, title: str, **kwargs: object) -> go.Figure:
+    """Title, template and margins of a figure built with plotly's validating API."""
     fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left"},
-        template="plotly_white",
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        title={"text": title, "x": _TITLE_X, "xanchor": "left"},
+        template=TEMPLATE,
+        margin=dict(_MARGIN),
         **kwargs,
     )
     return fig
+
+
+@functools.cache
+def _template_json() -> dict[str, Any]:
+    return pio.templates[TEMPLATE].to_plotly_json()
+
+
+def _figure(
+    traces: Sequence[dict[str, Any]],
+    title: str,
+    *,
+    shapes: Sequence[dict[str, Any]] = (),
+    annotations: Sequence[dict[str, Any]] = (),
+    **layout: Any,
+) -> go.Figure:
+    """A Figure from plotly JSON traces and layout (with title, template and margins).
+
+    Built without plotly's per-property validation (tests validate every
+    builder's output); the Figure validates the caller's later edits. The
+    Figure holds deep copies: it shares nothing with its inputs or the template.
+    """
+    full = {
+        "title": {"text": title, "x": _TITLE_X, "xanchor": "left"},
+        "template": copy.deepcopy(_template_json()),
+        "margin": dict(_MARGIN),
+        **layout,
+    }
+    if shapes:
+        full["shapes"] = list(shapes)
+    if annotations:
+        full["annotations"] = list(annotations)
+    fig = go.Figure(data=list(traces), layout=full, _validate=False)
+    # Validation stays off only while the builder's own JSON goes in.
+    fig._validate = fig.layout._validate = True
+    for trace in fig.data:
+        trace._validate = True
+    return fig
+
+
+def _axis(title: str | None = None, **kwargs: Any) -> dict[str, Any]:
+    """Axis JSON: ``title`` as ``{"text": title}``, other properties as given."""
+    return ({"title": {"text": title}} if title is not None else {}) | kwargs
+
+
+def _vline(x: float, line: dict[str, Any]) -> dict[str, Any]:
+    """A vertical line across the plot at data ``x`` (as ``Figure.add_vline`` draws it)."""
+    return {
+        "type": "line", "x0": x, "x1": x, "xref": "x",
+        "y0": 0, "y1": 1, "yref": "y domain", "line": line,
+    }  # fmt: skip
+
+
+def _hline(y: float, line: dict[str, Any]) -> dict[str, Any]:
+    """A horizontal line across the plot at data ``y`` (as ``Figure.add_hline`` draws it)."""
+    return {
+        "type": "line", "x0": 0, "x1": 1, "xref": "x domain",
+        "y0": y, "y1": y, "yref": "y", "line": line,
+    }  # fmt: skip
+
+
+def _vline_label(x: float, text: str, *, bottom: bool = False) -> dict[str, Any]:
+    """Label right of a :func:`_vline`, at the top (or bottom) of the plot."""
+    return {
+        "text": text, "showarrow": False, "x": x, "xref": "x", "xanchor": "left",
+        "y": 0 if bottom else 1, "yref": "y domain", "yanchor": "bottom" if bottom else "top",
+    }  # fmt: skip
+
+
+def _hline_label(y: float, text: str) -> dict[str, Any]:
+    """Label above the right end of an :func:`_hline`."""
+    return {
+        "text": text, "showarrow": False, "x": 1, "xref": "x domain", "xanchor": "right",
+        "y": y, "yref": "y", "yanchor": "bottom",
+    }  # fmt: skip
+
+
+def _floats(values: Any) -> np.ndarray:
+    """A column or sequence as a float array (what plotly would store)."""
+    return np.asarray(values, dtype=float)
 
 
 # --------------------------------------------------------------------------- one profile
@@ -114,29 +213,32 @@ def contributions_figure(contributions: pd.DataFrame, by: str = "competency") ->
     rows = table[table["group"] == by]
     threshold = float(table.attrs.get("threshold", 0.0))
     steps = rows["contribution"].to_numpy(dtype=float)
-    fig = go.Figure(
-        go.Waterfall(
-            orientation="v",
-            x=["threshold", *rows["name"].astype(str), "expected aggregate"],
-            y=[threshold, *steps, 0.0],
-            measure=["absolute", *(["relative"] * len(steps)), "total"],
-            text=[
-                f"{threshold:.2f}",
-                *(f"{v:+.3f}" for v in steps),
-                f"{threshold + steps.sum():.2f}",
-            ],
-            textposition="outside",
-            increasing={"marker": {"color": COLORS["up"]}},
-            decreasing={"marker": {"color": COLORS["down"]}},
-            totals={"marker": {"color": COLORS["neutral"]}},
-            connector={"line": {"color": COLORS["muted"], "width": 1}},
-        )
-    )
+    waterfall = {
+        "type": "waterfall",
+        "orientation": "v",
+        "x": ["threshold", *rows["name"].astype(str), "expected aggregate"],
+        "y": [threshold, *steps.tolist(), 0.0],
+        "measure": ["absolute", *(["relative"] * len(steps)), "total"],
+        "text": [
+            f"{threshold:.2f}",
+            *(f"{v:+.3f}" for v in steps),
+            f"{threshold + steps.sum():.2f}",
+        ],
+        "textposition": "outside",
+        "increasing": {"marker": {"color": COLORS["up"]}},
+        "decreasing": {"marker": {"color": COLORS["down"]}},
+        "totals": {"marker": {"color": COLORS["neutral"]}},
+        "connector": {"line": {"color": COLORS["muted"], "width": 1}},
+    }
     path = threshold + np.concatenate([[0.0], np.cumsum(steps)])
     low, high = float(path.min()), float(path.max())
     pad = max(0.1, (high - low) * 0.25)
-    fig.update_yaxes(title_text="points", range=[low - pad, high + pad])
-    return _layout(fig, f"What moves the aggregate from the threshold, by {by}", showlegend=False)
+    return _figure(
+        [waterfall],
+        f"What moves the aggregate from the threshold, by {by}",
+        yaxis=_axis("points", range=[low - pad, high + pad]),
+        showlegend=False,
+    )
 
 
 def tipping_points_figure(tipping_points: pd.DataFrame) -> go.Figure:
@@ -149,24 +251,27 @@ def tipping_points_figure(tipping_points: pd.DataFrame) -> go.Figure:
     names = [str(i) for i in table.index]
     change = table["change"].to_numpy(dtype=float)
     colors = [COLORS["up"] if c >= 0 else COLORS["down"] for c in np.nan_to_num(change)]
-    fig = go.Figure(
-        go.Bar(
-            y=names,
-            x=np.nan_to_num(change),
-            orientation="h",
-            marker={"color": colors},
-            text=[
-                s if math.isnan(c) else f"{c:+.2f}"
-                for s, c in zip(table["status"], change, strict=True)
-            ],
-            textposition="outside",
-            hovertext=list(table["status"]),
-        )
+    bar = {
+        "type": "bar",
+        "y": names,
+        "x": np.nan_to_num(change),
+        "orientation": "h",
+        "marker": {"color": colors},
+        "text": [
+            s if math.isnan(c) else f"{c:+.2f}"
+            for s, c in zip(table["status"], change, strict=True)
+        ],
+        "textposition": "outside",
+        "hovertext": [str(s) for s in table["status"]],
+    }
+    return _figure(
+        [bar],
+        "Tipping points",
+        shapes=[_vline(0, {"color": COLORS["muted"], "width": 1})],
+        xaxis=_axis("change of level to reach 50 % hire probability (points)"),
+        yaxis=_axis(autorange="reversed"),
+        showlegend=False,
     )
-    fig.add_vline(x=0, line={"color": COLORS["muted"], "width": 1})
-    fig.update_xaxes(title_text="change of level to reach 50 % hire probability (points)")
-    fig.update_yaxes(autorange="reversed")
-    return _layout(fig, "Tipping points", showlegend=False)
 
 
 def weight_stability_figure(weight_stability: pd.DataFrame) -> go.Figure:
@@ -196,30 +301,34 @@ def weight_stability_figure(weight_stability: pd.DataFrame) -> go.Figure:
         right = "no limit" if math.isnan(a) else f"flips above x{a:.3g}"
         return f"{left}; {right}"
 
-    fig = go.Figure()
-    fig.add_bar(
-        y=labels,
-        x=np.log10(high) - np.log10(low),
-        base=np.log10(low),
-        orientation="h",
-        marker={"color": COLORS["sky"]},
-        name="decision unchanged",
-        hovertext=[describe(b, a) for b, a in zip(below, above, strict=True)],
-        text=["" if math.isnan(a) else f"x{a:.3g}" for a in above],
-        textposition="inside",
-    )
-    fig.add_vline(x=0, line={"color": COLORS["neutral"], "width": 2})
+    bar = {
+        "type": "bar",
+        "y": labels,
+        "x": np.log10(high) - np.log10(low),
+        "base": np.log10(low),
+        "orientation": "h",
+        "marker": {"color": COLORS["sky"]},
+        "name": "decision unchanged",
+        "hovertext": [describe(b, a) for b, a in zip(below, above, strict=True)],
+        "text": ["" if math.isnan(a) else f"x{a:.3g}" for a in above],
+        "textposition": "inside",
+    }
     decision = str(table["decision"].iloc[0]) if "decision" in table and len(table) else ""
     ticks = [0.01, 0.1, 0.5, 1, 2, 10, 100]
-    fig.update_xaxes(
-        title_text="factor applied to the current weight (others renormalise)",
-        tickvals=np.log10(ticks),
-        ticktext=["0", "0.1", "0.5", "1 (now)", "2", "10", "no limit"],
-        range=[-2.05, 2.05],
-    )
-    fig.update_yaxes(autorange="reversed")
     title = "Weight stability" + (f" (decision now: {decision})" if decision else "")
-    return _layout(fig, title, showlegend=False)
+    return _figure(
+        [bar],
+        title,
+        shapes=[_vline(0, {"color": COLORS["neutral"], "width": 2})],
+        xaxis=_axis(
+            "factor applied to the current weight (others renormalise)",
+            tickvals=np.log10(ticks),
+            ticktext=["0", "0.1", "0.5", "1 (now)", "2", "10", "no limit"],
+            range=[-2.05, 2.05],
+        ),
+        yaxis=_axis(autorange="reversed"),
+        showlegend=False,
+    )
 
 
 def framing_figure(framing: pd.DataFrame) -> go.Figure:
@@ -267,15 +376,27 @@ def decision_swing_figure(decision_swing: pd.DataFrame) -> go.Figure:
     """Share of debrief decisions that change when a competency weight is zeroed or doubled."""
     table = _require(decision_swing, ["changed_zeroed", "changed_doubled"], "decision_swing")
     names = [str(i) for i in table.index]
-    fig = go.Figure()
-    for column, label, color in (
-        ("changed_zeroed", "weight set to 0", COLORS["down"]),
-        ("changed_doubled", "weight doubled", COLORS["up"]),
-    ):
-        fig.add_bar(y=names, x=table[column], orientation="h", name=label, marker={"color": color})
-    fig.update_xaxes(title_text="share of debrief decisions that change", tickformat=".0%")
-    fig.update_yaxes(autorange="reversed")
-    return _layout(fig, "Decision swing", barmode="group")
+    bars = [
+        {
+            "type": "bar",
+            "y": names,
+            "x": _floats(table[column]),
+            "orientation": "h",
+            "name": label,
+            "marker": {"color": color},
+        }
+        for column, label, color in (
+            ("changed_zeroed", "weight set to 0", COLORS["down"]),
+            ("changed_doubled", "weight doubled", COLORS["up"]),
+        )
+    ]
+    return _figure(
+        bars,
+        "Decision swing",
+        xaxis=_axis("share of debrief decisions that change", tickformat=".0%"),
+        yaxis=_axis(autorange="reversed"),
+        barmode="group",
+    )
 
 
 def sensitivity_figure(
@@ -297,27 +418,32 @@ def sensitivity_figure(
     rows = table[table["output"] == output]
     dummy = rows[rows["group"] == "reference"]
     rows = rows[rows["group"] != "reference"].sort_values(index, ascending=True)
-    fig = go.Figure()
-    for group, part in rows.groupby("group", sort=False):
-        fig.add_bar(
-            y=part["input"],
-            x=part[index],
-            orientation="h",
-            name=str(group),
-            marker={"color": _GROUP_COLORS.get(str(group), COLORS["muted"])},
-        )
+    bars = [
+        {
+            "type": "bar",
+            "y": list(part["input"]),
+            "x": _floats(part[index]),
+            "orientation": "h",
+            "name": str(group),
+            "marker": {"color": _GROUP_COLORS.get(str(group), COLORS["muted"])},
+        }
+        for group, part in rows.groupby("group", sort=False)
+    ]
+    shapes, annotations = [], []
     floor = dummy[index].to_numpy(dtype=float)
     if floor.size and np.isfinite(floor[0]) and floor[0] > 0:
-        fig.add_vline(
-            x=float(floor[0]),
-            line={"color": COLORS["muted"], "dash": "dot"},
-            annotation_text="no-effect input",
-            annotation_position="bottom right",
-        )
-    fig.update_yaxes(categoryorder="array", categoryarray=list(rows["input"]))
-    fig.update_xaxes(title_text=index)
-    return _layout(
-        fig, f"Global sensitivity of the {output} ({index})", barmode="overlay", height=700
+        x = float(floor[0])
+        shapes.append(_vline(x, {"color": COLORS["muted"], "dash": "dot"}))
+        annotations.append(_vline_label(x, "no-effect input", bottom=True))
+    return _figure(
+        bars,
+        f"Global sensitivity of the {output} ({index})",
+        shapes=shapes,
+        annotations=annotations,
+        xaxis=_axis(index),
+        yaxis=_axis(categoryorder="array", categoryarray=list(rows["input"])),
+        barmode="overlay",
+        height=700,
     )
 
 
@@ -330,22 +456,33 @@ def noise_audit_figure(noise_audit: pd.DataFrame) -> go.Figure:
     scopes = list(dict.fromkeys(table["scope"]))
     wide = table.pivot(index="scope", columns="component", values="variance").reindex(scopes)
     expected = table.pivot(index="scope", columns="component", values="expected").reindex(scopes)
-    fig = go.Figure()
-    for component, label, color in (
-        ("level", "level noise", COLORS["purple"]),
-        ("stable_pattern", "stable pattern noise", COLORS["accent"]),
-        ("occasion", "occasion noise", COLORS["sky"]),
-    ):
-        fig.add_bar(x=scopes, y=wide[component], name=label, marker={"color": color})
-    fig.add_scatter(
-        x=scopes,
-        y=expected["system"],
-        mode="markers",
-        marker={"symbol": "diamond", "size": 10, "color": COLORS["neutral"]},
-        name="system noise implied by the spec",
+    traces = [
+        {
+            "type": "bar",
+            "x": scopes,
+            "y": _floats(wide[component]),
+            "name": label,
+            "marker": {"color": color},
+        }
+        for component, label, color in (
+            ("level", "level noise", COLORS["purple"]),
+            ("stable_pattern", "stable pattern noise", COLORS["accent"]),
+            ("occasion", "occasion noise", COLORS["sky"]),
+        )
+    ]
+    traces.append(
+        {
+            "type": "scatter",
+            "x": scopes,
+            "y": _floats(expected["system"]),
+            "mode": "markers",
+            "marker": {"symbol": "diamond", "size": 10, "color": COLORS["neutral"]},
+            "name": "system noise implied by the spec",
+        }
     )
-    fig.update_yaxes(title_text="variance (points squared)")
-    return _layout(fig, "Noise audit", barmode="stack")
+    return _figure(
+        traces, "Noise audit", yaxis=_axis("variance (points squared)"), barmode="stack"
+    )
 
 
 _RATE_METRICS = ("hire_rate", "precision", "recall", "false_negative_rate", "validity")
@@ -397,52 +534,64 @@ def reliability_figure(reliability: pd.DataFrame) -> go.Figure:
     """Simulated reliability of k-rater panels (with 2 SE bars) and Spearman-Brown curves."""
     table = _require(reliability, ["simulated", "se"], "reliability")
     k = [int(i) for i in table.index]
-    fig = go.Figure()
-    fig.add_scatter(
-        x=k,
-        y=table["simulated"],
-        mode="markers",
-        name="simulated",
-        marker={"color": COLORS["neutral"], "size": 9},
-        error_y={"type": "data", "array": 2 * table["se"]},
-    )
+    traces = [
+        {
+            "type": "scatter",
+            "x": k,
+            "y": _floats(table["simulated"]),
+            "mode": "markers",
+            "name": "simulated",
+            "marker": {"color": COLORS["neutral"], "size": 9},
+            "error_y": {"type": "data", "array": 2 * _floats(table["se"])},
+        }
+    ]
     for column, label, dash in (
         ("spearman_brown", "Spearman-Brown from simulated ICC(1,1)", "dot"),
         ("spearman_brown_exact", "Spearman-Brown from the spec", "solid"),
     ):
         if column in table:
-            fig.add_scatter(
-                x=k,
-                y=table[column],
-                mode="lines",
-                name=label,
-                line={"color": COLORS["accent"], "dash": dash},
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": k,
+                    "y": _floats(table[column]),
+                    "mode": "lines",
+                    "name": label,
+                    "line": {"color": COLORS["accent"], "dash": dash},
+                }
             )
-    fig.update_xaxes(title_text="raters per panel (k)", dtick=1)
-    fig.update_yaxes(title_text="reliability of the panel's mean")
-    return _layout(fig, "Panel size and reliability")
+    return _figure(
+        traces,
+        "Panel size and reliability",
+        xaxis=_axis("raters per panel (k)", dtick=1),
+        yaxis=_axis("reliability of the panel's mean"),
+    )
 
 
 def icc_figure(icc: pd.DataFrame) -> go.Figure:
     """The six Shrout & Fleiss intraclass correlations with their confidence intervals."""
     table = _require(icc, ["icc", "ci_low", "ci_high"], "icc")
     forms = [str(i) for i in table.index]
-    fig = go.Figure(
-        go.Scatter(
-            x=forms,
-            y=table["icc"],
-            mode="markers",
-            marker={"color": COLORS["neutral"], "size": 10},
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": table["ci_high"] - table["icc"],
-                "arrayminus": table["icc"] - table["ci_low"],
-            },
-        )
+    icc_values = _floats(table["icc"])
+    points = {
+        "type": "scatter",
+        "x": forms,
+        "y": icc_values,
+        "mode": "markers",
+        "marker": {"color": COLORS["neutral"], "size": 10},
+        "error_y": {
+            "type": "data",
+            "symmetric": False,
+            "array": _floats(table["ci_high"]) - icc_values,
+            "arrayminus": icc_values - _floats(table["ci_low"]),
+        },
+    }
+    return _figure(
+        [points],
+        "Intraclass correlations (Shrout & Fleiss)",
+        yaxis=_axis("intraclass correlation", range=[0, 1]),
+        showlegend=False,
     )
-    fig.update_yaxes(title_text="intraclass correlation", range=[0, 1])
-    return _layout(fig, "Intraclass correlations (Shrout & Fleiss)", showlegend=False)
 
 
 def taylor_russell_figure(selection: pd.DataFrame) -> go.Figure:
@@ -453,34 +602,44 @@ def taylor_russell_figure(selection: pd.DataFrame) -> go.Figure:
         "selection",
     )
     palette = [COLORS[c] for c in ("neutral", "down", "up", "purple", "accent", "sky")]
-    fig = go.Figure()
+    traces = []
     for i, ((validity, base_rate), part) in enumerate(
         table.sort_values("selection_ratio").groupby(["validity", "base_rate"], sort=True)
     ):
         color = palette[i % len(palette)]
         label = f"validity {validity:.2f}, base rate {base_rate:.2f}"
-        fig.add_scatter(
-            x=part["selection_ratio"],
-            y=part["success_ratio"],
-            mode="lines",
-            name=label,
-            line={"color": color},
-            legendgroup=label,
+        ratio = _floats(part["selection_ratio"])
+        traces.append(
+            {
+                "type": "scatter",
+                "x": ratio,
+                "y": _floats(part["success_ratio"]),
+                "mode": "lines",
+                "name": label,
+                "line": {"color": color},
+                "legendgroup": label,
+            }
         )
         if "success_ratio_sim" in part:
-            fig.add_scatter(
-                x=part["selection_ratio"],
-                y=part["success_ratio_sim"],
-                mode="markers",
-                name=f"{label} (simulated)",
-                marker={"color": color},
-                error_y={"type": "data", "array": 2 * part["success_ratio_se"]},
-                legendgroup=label,
-                showlegend=False,
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": ratio,
+                    "y": _floats(part["success_ratio_sim"]),
+                    "mode": "markers",
+                    "name": f"{label} (simulated)",
+                    "marker": {"color": color},
+                    "error_y": {"type": "data", "array": 2 * _floats(part["success_ratio_se"])},
+                    "legendgroup": label,
+                    "showlegend": False,
+                }
             )
-    fig.update_xaxes(title_text="selection ratio", tickformat=".0%")
-    fig.update_yaxes(title_text="success ratio (share of hires who succeed)", tickformat=".0%")
-    return _layout(fig, "Taylor-Russell: success ratio")
+    return _figure(
+        traces,
+        "Taylor-Russell: success ratio",
+        xaxis=_axis("selection ratio", tickformat=".0%"),
+        yaxis=_axis("success ratio (share of hires who succeed)", tickformat=".0%"),
+    )
 
 
 # --------------------------------------------------------------------------- distributions
@@ -524,19 +683,111 @@ def score_distribution_figure(result: Result, bins: int = 40) -> go.Figure:
         ("rejected, would have succeeded", ~hired & success, COLORS["up"], 0.35),
         ("rejected, would not succeed", ~hired & ~success, COLORS["down"], 0.35),
     )
-    fig = go.Figure()
-    for label, mask, color, opacity in groups:
-        counts = np.histogram(score[mask], bins=edges)[0]
-        fig.add_bar(
-            x=centers,
-            y=counts,
-            width=float(edges[1] - edges[0]),
-            name=label,
-            marker={"color": color, "opacity": opacity},
-        )
-    fig.add_vline(
-        x=threshold, line={"color": "black", "dash": "dash"}, annotation_text="threshold"
+    bars = [
+        {
+            "type": "bar",
+            "x": centers,
+            "y": np.histogram(score[mask], bins=edges)[0],
+            "width": float(edges[1] - edges[0]),
+            "name": label,
+            "marker": {"color": color, "opacity": opacity},
+        }
+        for label, mask, color, opacity in groups
+    ]
+    return _figure(
+        bars,
+        "Who gets hired, and who would succeed",
+        shapes=[_vline(threshold, {"color": "black", "dash": "dash"})],
+        annotations=[_vline_label(threshold, "threshold")],
+        xaxis=_axis("debrief aggregate (points)"),
+        yaxis=_axis("candidates"),
+        barmode="stack",
+        bargap=0,
     )
-    fig.update_xaxes(title_text="debrief aggregate (points)")
-    fig.update_yaxes(title_text="candidates")
-    return _layout(fig, "Who gets hired, and who would succeed", barmode="stack", bargap=0)
+
+
+# --------------------------------------------------------------------------- explorers
+def views_figure(transcript: pd.DataFrame) -> go.Figure:
+    """Written vs spoken overall view of each speaker, in speaking order, and the threshold.
+
+    Parameters
+    ----------
+    transcript : DataFrame
+        From :func:`sim.debrief.debrief_transcript` (its ``attrs`` carry the speakers).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Two grouped Bar traces (written, spoken; points), the threshold as a dashed line.
+    """
+    if not isinstance(transcript, pd.DataFrame) or "speakers" not in transcript.attrs:
+        what = type(transcript).__name__
+        raise fail("transcript", "must be a DataFrame from sim.debrief.debrief_transcript", what)
+    a = transcript.attrs
+    speakers = a["speakers"]
+    labels = [f"{s['position']}. {s['speaker']}" for s in speakers]
+    bars = [
+        {
+            "type": "bar",
+            "x": labels,
+            "y": [float(s[key]) for s in speakers],
+            "name": label,
+            "marker": {"color": color},
+            "text": [f"{s[key]:.2f}" for s in speakers],
+            "textposition": "outside",
+        }
+        for key, label, color in (
+            ("written_view", "written (before the debrief)", COLORS["muted"]),
+            ("spoken_view", "spoken (in the room)", COLORS["neutral"]),
+        )
+    ]
+    threshold = float(a["threshold"])
+    return _figure(
+        bars,
+        f"What each interviewer wrote and said: {a['decision']}",
+        shapes=[_hline(threshold, {"color": "black", "dash": "dash"})],
+        annotations=[_hline_label(threshold, "threshold")],
+        yaxis=_axis("overall view (points)"),
+        barmode="group",
+        height=380,
+    )
+
+
+def validity_figure(validity: pd.DataFrame, current: int | None = None) -> go.Figure:
+    """Validity (and precision) of the process against interviewers per round.
+
+    Parameters
+    ----------
+    validity : DataFrame
+        :attr:`sim.widgets.PanelDesigner.validity`: indexed by panel size ``k``,
+        columns ``validity`` and ``precision``.
+    current : int, optional
+        Panel size to mark with a dashed line.
+    """
+    table = _require(validity, ["validity", "precision"], "validity")
+    k = [int(i) for i in table.index]
+    lines = [
+        {
+            "type": "scatter",
+            "x": k,
+            "y": _floats(table[column]),
+            "mode": "lines+markers",
+            "name": label,
+            "line": line,
+        }
+        for column, label, line in (
+            ("validity", "validity r", {"color": COLORS["neutral"]}),
+            ("precision", "precision", {"color": COLORS["up"], "dash": "dot"}),
+        )
+    ]
+    shapes = []
+    if current is not None:
+        shapes.append(_vline(current, {"color": COLORS["muted"], "dash": "dash"}))
+    return _figure(
+        lines,
+        "Validity as panels grow (same candidates)",
+        shapes=shapes,
+        xaxis=_axis("interviewers per round", dtick=1),
+        yaxis=_axis("correlation / share", range=[0, 1]),
+        height=340,
+    )

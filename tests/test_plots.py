@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -140,3 +141,133 @@ def test_core_import_stays_light():
     code = "import sys, sim.analysis; print('plotly' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --------------------------------------------------------------------------- every builder
+@pytest.fixture(scope="module")
+def every_figure(amex, amex_profiles, profile_sway, pool_result):
+    """One figure of every builder, by name (built the way their users build them)."""
+    from sim.debrief import debrief_transcript
+
+    validity = pd.DataFrame(
+        {"k": [1, 2, 3], "validity": [0.31, 0.4, 0.44], "precision": [0.52, 0.6, 0.63]}
+    ).set_index("k")
+    selection = analysis.selection_check([0.19, 0.42], [0.1, 0.3, 0.5], 0.3, n=500, rng=1)
+    return {
+        "contributions": plots.contributions_figure(profile_sway.contributions),
+        "tipping_points": plots.tipping_points_figure(profile_sway.tipping_points),
+        "weight_stability": plots.weight_stability_figure(profile_sway.weight_stability),
+        "framing": plots.framing_figure(profile_sway.framing),
+        "decision_swing": plots.decision_swing_figure(analysis.decision_swing(pool_result)),
+        "sensitivity": plots.sensitivity_figure(analysis.global_sensitivity(amex, n=500, rng=1)),
+        "noise_audit": plots.noise_audit_figure(analysis.noise_audit(amex, n=200, rng=1)),
+        "quality": plots.quality_figure(analysis.decision_quality(pool_result)),
+        "reliability": plots.reliability_figure(analysis.panel_reliability(amex, n=300, rng=1)),
+        "icc": plots.icc_figure(analysis.panel_icc(amex, n=100, rng=1)),
+        "taylor_russell": plots.taylor_russell_figure(selection),
+        "score_distribution": plots.score_distribution_figure(pool_result),
+        "views": plots.views_figure(
+            debrief_transcript(amex, amex_profiles["impact_framer"], rng=3)
+        ),
+        "validity": plots.validity_figure(validity, current=2),
+    }
+
+
+def test_every_public_builder_is_covered(every_figure):
+    assert {f"{name}_figure" for name in every_figure} == set(plots.__all__)
+
+
+@pytest.mark.parametrize("name", sorted(n.removesuffix("_figure") for n in plots.__all__))
+def test_every_figure_passes_plotly_validation(every_figure, name):
+    """Builders skip plotly's validation for speed, so their JSON is validated here."""
+    fig = every_figure[name]
+    checked = go.Figure(fig.to_plotly_json())  # validating: ValueError on a bad property
+    assert json.loads(checked.to_json()) == json.loads(fig.to_json())  # nothing coerced
+    assert len(fig.data) > 0
+    assert fig.layout.template.layout.plot_bgcolor == "white"  # plotly_white
+    assert fig.layout.title.text
+
+
+@pytest.mark.parametrize("name", ["tipping_points", "score_distribution", "views", "validity"])
+def test_figures_validate_later_edits(every_figure, name):
+    """Validation is skipped for the builder's own JSON only: bad edits still raise."""
+    fig = every_figure[name]  # a rejected edit changes nothing
+    for edit in (
+        lambda: fig.update_layout(height="tall"),
+        lambda: setattr(fig.layout, "bargap", 7),
+        lambda: fig.update_layout(title_font_size="large"),
+        lambda: fig.update_traces(opacity="half"),
+        lambda: setattr(fig.data[0], "visible", "maybe"),
+        lambda: fig.update_layout(no_such_property=1),
+        lambda: fig.add_bar(x=[1], opacity="half"),
+    ):
+        with pytest.raises(ValueError):
+            edit()
+
+
+def test_figures_share_nothing_with_their_input_or_each_other(profile_sway, pool_result):
+    swing = analysis.decision_swing(pool_result)
+    before = swing.copy()
+    first = plots.decision_swing_figure(swing)
+    first.data[0].x = np.zeros(len(swing))
+    first.layout.template.layout.plot_bgcolor = "red"
+    pd.testing.assert_frame_equal(swing, before)
+    second = plots.decision_swing_figure(swing)
+    assert second.layout.template.layout.plot_bgcolor == "white"
+    np.testing.assert_array_equal(second.data[0].x, swing["changed_zeroed"].to_numpy())
+    table = profile_sway.tipping_points
+    tips = plots.tipping_points_figure(table)
+    assert not np.shares_memory(np.asarray(tips.data[0].x), table["change"].to_numpy())
+
+
+def test_lines_and_labels_sit_where_plotly_puts_them(every_figure, pool_result):
+    """The builders write add_vline / add_hline shapes by hand; they must match plotly's own."""
+    threshold = pool_result.process.debrief.threshold
+    reference = go.Figure()
+    reference.add_vline(
+        x=threshold, line={"color": "black", "dash": "dash"}, annotation_text="threshold"
+    )
+    got = every_figure["score_distribution"].layout
+    assert got.shapes[0].to_plotly_json() == reference.layout.shapes[0].to_plotly_json()
+    assert got.annotations[0].to_plotly_json() == reference.layout.annotations[0].to_plotly_json()
+    views = every_figure["views"]
+    level = views.layout.shapes[0].y0
+    reference = go.Figure()
+    reference.add_hline(
+        y=level, line={"color": "black", "dash": "dash"}, annotation_text="threshold"
+    )
+    assert views.layout.shapes[0].to_plotly_json() == reference.layout.shapes[0].to_plotly_json()
+    assert (
+        views.layout.annotations[0].to_plotly_json()
+        == reference.layout.annotations[0].to_plotly_json()
+    )
+
+
+def test_views_figure_shows_each_speaker_in_order(amex, amex_profiles):
+    from sim.debrief import debrief_transcript
+
+    transcript = debrief_transcript(amex, amex_profiles["risk_blind"], rng=5)
+    speakers = transcript.attrs["speakers"]
+    fig = plots.views_figure(transcript)
+    assert trace_types(fig) == ["bar", "bar"]
+    assert list(fig.data[0].x) == [f"{s['position']}. {s['speaker']}" for s in speakers]
+    assert list(fig.data[0].y) == [s["written_view"] for s in speakers]
+    assert list(fig.data[1].y) == [s["spoken_view"] for s in speakers]
+    assert fig.layout.shapes[0].y0 == transcript.attrs["threshold"]
+    assert transcript.attrs["decision"] in fig.layout.title.text
+    with pytest.raises(sim.SpecError, match="transcript"):
+        plots.views_figure(pd.DataFrame({"speaker": ["a"]}))
+
+
+def test_validity_figure_marks_the_current_panel():
+    validity = pd.DataFrame(
+        {"k": [1, 2, 3], "validity": [0.3, 0.4, 0.45], "precision": [0.5, 0.6, 0.62]}
+    ).set_index("k")
+    fig = plots.validity_figure(validity, current=3)
+    assert list(fig.data[0].x) == [1, 2, 3]
+    np.testing.assert_array_equal(fig.data[0].y, validity["validity"].to_numpy())
+    np.testing.assert_array_equal(fig.data[1].y, validity["precision"].to_numpy())
+    assert fig.layout.shapes[0].x0 == 3
+    assert not plots.validity_figure(validity).layout.shapes
+    with pytest.raises(sim.SpecError, match="validity"):
+        plots.validity_figure(validity.drop(columns="precision"))

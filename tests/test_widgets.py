@@ -33,8 +33,7 @@ from sim.analysis import (
 from sim.debrief import debrief_transcript, transcript_text, with_rule
 from sim.spec import RULES
 from sim.widgets import DebriefRoom, PanelDesigner, WeightExplorer, WhatIfExplorer
-from sim.widgets.debrief_room import views_figure
-from sim.widgets.panel import validity_figure, with_panels
+from sim.widgets.panel import with_panels
 
 N = 3000
 SEED = 11
@@ -280,7 +279,7 @@ def check_room(room: DebriefRoom, process: sim.Process, profile: sim.Profile, se
     assert room.probability == sim.hire_probability(process, profile)
     written = room_process(process, protocol="written_first")
     assert room.written_first == sim.hire_probability(written, profile)
-    want = views_figure(frame)
+    want = plots.views_figure(frame)
     assert_arrays_equal(plotted(room.figure, 0, 2, "y"), builder_values(want, "y"))
     assert html.escape(frame.attrs["reason"]) in room._transcript_box.value
     assert f'data-value="{frame.attrs["decision"]!r}"' in room._readout_box.value
@@ -351,7 +350,7 @@ def test_panel_designer_follows_the_api(amex):
         assert designer.reliability.equals(reliability)
         parts = [
             plots.reliability_figure(reliability),
-            validity_figure(designer.validity, s["raters"]),
+            plots.validity_figure(designer.validity, s["raters"]),
             plots.taylor_russell_figure(designer.selection),
             plots.quality_figure(decision_quality(designer.result)),
         ]

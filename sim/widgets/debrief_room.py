@@ -22,12 +22,12 @@ import plotly.graph_objects as go
 from ..closed_form import HireProbability, hire_probability
 from ..debrief import debrief_transcript, transcript_text
 from ..errors import SpecError, fail
-from ..plots import COLORS
+from ..plots import views_figure
 from ..spec import PROTOCOLS, SPEAKING_ORDERS, Process, Profile
 from ._base import Explorer, dropdown, float_slider, heading, int_slider, number, percent
 from .what_if import _profile_map
 
-__all__ = ["DebriefRoom", "views_figure"]
+__all__ = ["DebriefRoom"]
 
 _NOBODY = ""
 
@@ -51,7 +51,8 @@ class DebriefRoom(Explorer):
         Exact outcome probabilities under the current settings, and with
         independent written feedback first (no anchoring).
     figure : FigureWidget
-        Each speaker's written and spoken view, in speaking order.
+        :func:`sim.plots.views_figure`: each speaker's written and spoken view, in
+        speaking order.
 
     Examples
     --------
@@ -167,41 +168,3 @@ class DebriefRoom(Explorer):
             f"{html.escape(a['reason'])}</div>"
             f'<pre style="font-size:0.85em;line-height:1.3">{text}</pre>'
         )
-
-
-def views_figure(transcript: pd.DataFrame) -> go.Figure:
-    """Written vs spoken overall view of each speaker, in speaking order, and the threshold.
-
-    Parameters
-    ----------
-    transcript : DataFrame
-        From :func:`sim.debrief.debrief_transcript`.
-    """
-    a = transcript.attrs
-    speakers = a["speakers"]
-    labels = [f"{s['position']}. {s['speaker']}" for s in speakers]
-    fig = go.Figure()
-    for key, label, color in (
-        ("written_view", "written (before the debrief)", COLORS["muted"]),
-        ("spoken_view", "spoken (in the room)", COLORS["neutral"]),
-    ):
-        fig.add_bar(
-            x=labels,
-            y=[s[key] for s in speakers],
-            name=label,
-            marker={"color": color},
-            text=[f"{s[key]:.2f}" for s in speakers],
-            textposition="outside",
-        )
-    fig.add_hline(
-        y=a["threshold"], line={"color": "black", "dash": "dash"}, annotation_text="threshold"
-    )
-    fig.update_yaxes(title_text="overall view (points)")
-    fig.update_layout(
-        title={"text": f"What each interviewer wrote and said: {a['decision']}", "x": 0.01},
-        barmode="group",
-        template="plotly_white",
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        height=380,
-    )
-    return fig

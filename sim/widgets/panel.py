@@ -25,7 +25,7 @@ from ..result import Result
 from ..spec import Interviewer, Process
 from ._base import Explorer, dollars, dropdown, float_slider, heading, int_slider, number, percent
 
-__all__ = ["PanelDesigner", "validity_figure", "with_panels"]
+__all__ = ["PanelDesigner", "with_panels"]
 
 #: Selection ratios of the Taylor-Russell curves.
 SELECTION_RATIOS = np.round(np.linspace(0.05, 0.95, 19), 2)
@@ -208,7 +208,7 @@ class PanelDesigner(Explorer):
     def _figure_parts(self) -> list[go.Figure]:
         return [
             plots.reliability_figure(self.reliability),
-            validity_figure(self.validity, int(self.state["raters"])),
+            plots.validity_figure(self.validity, int(self.state["raters"])),
             plots.taylor_russell_figure(self.selection),
             plots.quality_figure(self.quality),
         ]
@@ -227,43 +227,3 @@ class PanelDesigner(Explorer):
                 dollars,
             ),
         ]
-
-
-def validity_figure(validity: pd.DataFrame, current: int | None = None) -> go.Figure:
-    """Validity (and precision) of the process against interviewers per round.
-
-    Parameters
-    ----------
-    validity : DataFrame
-        :attr:`PanelDesigner.validity`: indexed by ``k``, columns ``validity`` and
-        ``precision``.
-    current : int, optional
-        Panel size to mark.
-    """
-    k = [int(i) for i in validity.index]
-    fig = go.Figure()
-    fig.add_scatter(
-        x=k,
-        y=validity["validity"],
-        mode="lines+markers",
-        name="validity r",
-        line={"color": plots.COLORS["neutral"]},
-    )
-    fig.add_scatter(
-        x=k,
-        y=validity["precision"],
-        mode="lines+markers",
-        name="precision",
-        line={"color": plots.COLORS["up"], "dash": "dot"},
-    )
-    if current is not None:
-        fig.add_vline(x=current, line={"color": plots.COLORS["muted"], "dash": "dash"})
-    fig.update_xaxes(title_text="interviewers per round", dtick=1)
-    fig.update_yaxes(title_text="correlation / share", range=[0, 1])
-    fig.update_layout(
-        title={"text": "Validity as panels grow (same candidates)", "x": 0.01},
-        template="plotly_white",
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        height=340,
-    )
-    return fig
