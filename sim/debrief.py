@@ -318,6 +318,15 @@ def _peeking_map(m: LinearModel, process: Process, beta: float) -> np.ndarray | 
     if beta == 0:
         return None
     n_slots = m.n_slots
+    comp_w = np.array(
+        [process.debrief.competency_weights.get(c, 0.0) for c in process.competency_names]
+    )
+    # A scorecard is read at its competency-weighted mean (plain mean if none weighs).
+    scorecards = np.zeros((n_slots, m.n_seats))
+    for p in range(m.n_seats):
+        mine = m.slot_seat == p
+        w = comp_w[m.slot_competency[mine]]
+        scorecards[mine, p] = w / w.sum() if w.sum() > 0 else 1.0 / mine.sum()
     written = np.eye(n_slots)
     seat_vectors: dict[int, np.ndarray] = {}
     rounds = sorted(range(len(process.rounds)), key=lambda r: (process.rounds[r].day, r))
@@ -328,7 +337,7 @@ def _peeking_map(m: LinearModel, process: Process, beta: float) -> np.ndarray | 
             anchor = np.mean(earlier, axis=0)
             written[:, slots] = (1 - beta) * written[:, slots] + beta * anchor[:, None]
         for p in np.flatnonzero(m.seat_round == r):
-            seat_vectors[int(p)] = written @ m.seat_weights[:, p]
+            seat_vectors[int(p)] = written @ scorecards[:, p]
     return written
 
 

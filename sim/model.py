@@ -8,8 +8,9 @@ framing ``phi`` the perceived scores (S,) are::
 
 with ``u ~ N(0, I_P)`` (each seat's overall impression beyond the candidate's
 true levels, which feeds the halo) and ``e ~ N(0, I_S)`` (occasion noise).
-Gate scores, seat recommendations and the debrief aggregate are further linear
-maps of ``s``. The Monte Carlo engine and the closed forms share these matrices.
+Gate scores and the debrief aggregate are further linear maps of ``s``; the
+debrief's speakers, views and veto holders live in :mod:`sim.debrief` (its
+plan). The Monte Carlo engine and the closed forms share these matrices.
 """
 
 from __future__ import annotations
@@ -44,14 +45,11 @@ class LinearModel:
     sigma: np.ndarray  # (S,) occasion-noise SD
     offset: np.ndarray  # (S,) leniency
     aggregate_weights: np.ndarray  # (S,) aggregate z = s @ aggregate_weights
-    seat_weights: np.ndarray  # (S, P) seat recommendation z = s @ seat_weights
     label_cuts: np.ndarray  # (S, L-1) z cut points of each slot's rater
     recommendation_cuts: np.ndarray  # (P, R-1) z cut points of each seat's rater
     gate_rounds: np.ndarray  # (G,) round index of each gate, in round order
     gate_weights: np.ndarray  # (S, G) gate z = s @ gate_weights
     gate_cuts: np.ndarray  # (G,) z
-    veto_seats: np.ndarray  # (V,) seat indices whose "no" blocks a hire
-    veto_cuts: np.ndarray  # (V,) z below which a veto seat says "no"
     threshold: float  # z
     hold_band: float  # z
     pool_mean: np.ndarray  # (K,)
@@ -73,13 +71,6 @@ class LinearModel:
     def n_competencies(self) -> int:
         """Number of competencies (K)."""
         return int(self.A.shape[0])
-
-    @cached_property
-    def decision_weights(self) -> np.ndarray:
-        """(S, G + V + 1): gate scores, veto-seat scores, aggregate, in that order."""
-        return np.column_stack(
-            [self.gate_weights, self.seat_weights[:, self.veto_seats], self.aggregate_weights]
-        )
 
     def perceived_mean(self, theta: np.ndarray, phi: np.ndarray) -> np.ndarray:
         """Expected perceived scores given levels (n, K) and framing (n,): (n, S)."""
@@ -145,12 +136,6 @@ class LinearModel:
             pw = pw / pw.sum() if pw.sum() > 0 else np.full(pw.size, 1.0 / pw.size)
             aggregate[mine] = comp_w[kk] / total * pw
 
-        seat_weights = np.zeros((n_slots, n_seats))
-        for p in range(n_seats):
-            mine = slot_seat_a == p
-            w = comp_w[slot_comp_a[mine]]
-            seat_weights[mine, p] = w / w.sum() if w.sum() > 0 else 1.0 / mine.sum()
-
         def z_cuts(cuts: tuple[float, ...] | None, default: tuple[float, ...]) -> np.ndarray:
             return scale.to_z(np.array(cuts if cuts is not None else default))
 
@@ -162,7 +147,6 @@ class LinearModel:
                 for name in seat_person
             ]
         ).reshape(n_seats, -1)
-        yes = len(scale.recommendations) // 2 - 1
 
         gate_rounds = [r for r, rnd in enumerate(process.rounds) if rnd.gate is not None]
         gate_weights = np.zeros((n_slots, len(gate_rounds)))
@@ -170,11 +154,6 @@ class LinearModel:
             mine = slot_round_a == r
             gate_weights[mine, g] = 1.0 / mine.sum()
         gate_cuts = scale.to_z(np.array([process.rounds[r].gate for r in gate_rounds], float))
-
-        veto_seats = np.array(
-            [p for p, name in enumerate(seat_person) if name in process.debrief.veto],
-            dtype=np.intp,
-        )
 
         pool = process.pool
         cov = pool.covariance
@@ -197,14 +176,11 @@ class LinearModel:
             sigma=sigma,
             offset=offset,
             aggregate_weights=aggregate,
-            seat_weights=seat_weights,
             label_cuts=label_cuts.reshape(n_slots, -1),
             recommendation_cuts=rec_cuts,
             gate_rounds=np.array(gate_rounds, dtype=np.intp),
             gate_weights=gate_weights,
             gate_cuts=np.atleast_1d(gate_cuts),
-            veto_seats=veto_seats,
-            veto_cuts=rec_cuts[veto_seats, yes] if veto_seats.size else np.zeros(0),
             threshold=float(scale.to_z(process.debrief.threshold)),
             hold_band=process.debrief.hold_band / scale.points_per_sd,
             pool_mean=np.array(pool.mean),

@@ -233,29 +233,52 @@ class Result:
         )
 
     def recommendations(self) -> pd.DataFrame:
-        """One row per (candidate, seat) that took place.
+        """One row per (debriefed candidate, speaker), in speaking order.
 
-        Columns: ``candidate``, ``round``, ``interviewer``, ``points`` (the
-        rater's weighted mean of their scores), ``recommendation``.
+        The views and recommendations the decision used (the debrief plan of
+        :mod:`sim.debrief`): a speaker's view is the competency-weighted mean of
+        all their judgments (every round they sat in), written before the
+        debrief and spoken after any anchoring.
+
+        Columns: ``candidate``, ``position`` (speaking turn, from 1),
+        ``interviewer``, ``written_points`` and ``written_recommendation``,
+        ``points`` and ``recommendation`` (spoken: what votes and vetoes use),
+        ``veto`` (whether this speaker's "no" blocks a hire). Candidates who
+        left at a gate have no rows.
+
+        Raises
+        ------
+        ValueError
+            When the run kept only decisions.
         """
+        from .debrief import debrief_plan, run_debrief
+
         perceived = self._require("perceived")
-        m = self.process.model
+        plan = debrief_plan(self.process)
         scale = self.process.scale
-        seat_z = np.nan_to_num(perceived) @ m.seat_weights
-        taken = m.seat_round[None, :] <= self.stage[:, None]
-        cand, seat = np.nonzero(taken)
-        z = seat_z[cand, seat]
-        rec = (z[:, None] >= m.recommendation_cuts[seat]).sum(axis=1)
-        rounds = [r.name for r in self.process.rounds]
-        people = sorted(set(m.seat_interviewer))
-        seat_person = np.array([people.index(p) for p in m.seat_interviewer])
+        reached = np.flatnonzero(self.reached)
+        draws = None if self.debrief_draws is None else self.debrief_draws[reached]
+        out = run_debrief(plan, np.nan_to_num(perceived[reached]), draws)
+        q_count = plan.n_speakers
+        row = np.repeat(np.arange(reached.size), q_count)
+        speaker = out.order.ravel()
+        written, spoken = out.written_view[row, speaker], out.spoken_view[row, speaker]
+        cuts = plan.speaker_cuts[speaker]
+        labels = list(scale.recommendations)
+
+        def recommendation(view: np.ndarray) -> pd.Categorical:
+            return pd.Categorical.from_codes((view[:, None] >= cuts).sum(axis=1), labels)
+
         return pd.DataFrame(
             {
-                "candidate": cand,
-                "round": pd.Categorical.from_codes(m.seat_round[seat], rounds),
-                "interviewer": pd.Categorical.from_codes(seat_person[seat], people),
-                "points": scale.to_points(z),
-                "recommendation": pd.Categorical.from_codes(rec, list(scale.recommendations)),
+                "candidate": self.first_candidate + reached[row],
+                "position": np.tile(np.arange(1, q_count + 1), reached.size),
+                "interviewer": pd.Categorical.from_codes(speaker, list(plan.speakers)),
+                "written_points": scale.to_points(written),
+                "written_recommendation": recommendation(written),
+                "points": scale.to_points(spoken),
+                "recommendation": recommendation(spoken),
+                "veto": np.isin(speaker, plan.veto),
             }
         )
 

@@ -776,3 +776,46 @@ def test_compare_rules_validity_is_the_rules_score(amex: sim.Process) -> None:
         want = np.corrcoef(result.score[reached], base.performance[reached])[0, 1]
         assert table.metrics.loc[rule, "validity"] == pytest.approx(want, abs=1e-12)
     assert "score" not in base.decisions().columns  # the weighted mean decides on the aggregate
+
+
+def test_recommendations_are_the_views_the_decision_used(amazon: sim.Process) -> None:
+    """A veto holder seated twice has one view (all their judgments), and only its "no" blocks."""
+    rounds = tuple(
+        replace(r, interviewers=(*r.interviewers, "bar_raiser"))
+        if r.name == "peer_technical"
+        else r
+        for r in amazon.rounds
+    )
+    process = replace(amazon, rounds=rounds)
+    result = sim.simulate(process, n=20_000, rng=3)
+    reached = result.reached
+    recs = result.recommendations()
+    holder = recs[recs["interviewer"] == "bar_raiser"]
+    np.testing.assert_array_equal(holder["candidate"], np.flatnonzero(reached))
+    # The holder's view from the spec: competency-weighted mean of all their ratings (alpha 0).
+    m = process.model
+    mine = np.array([m.seat_interviewer[p] == "bar_raiser" for p in m.slot_seat])
+    weights = np.array(
+        [
+            process.debrief.competency_weights[process.competency_names[k]]
+            for k in m.slot_competency
+        ]
+    )[mine]
+    view = process.scale.to_points(result.perceived[reached][:, mine] @ weights / weights.sum())
+    np.testing.assert_allclose(holder["points"], view, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(holder["written_points"], view, rtol=0, atol=1e-9)
+    yes_cut = process.interviewer("bar_raiser").recommendation_cuts[1]
+    said_no = holder["recommendation"].isin(["Strong No", "No"]).to_numpy()
+    np.testing.assert_array_equal(said_no, view < yes_cut)
+    assert holder["veto"].all() and not recs.loc[recs["interviewer"] != "bar_raiser", "veto"].any()
+    blocked = holder["candidate"].to_numpy()[said_no]
+    assert not result.hired[blocked].any()
+    assert (result.aggregate[blocked] >= process.debrief.threshold).any()  # the veto mattered
+    # Everyone the holder said yes to is decided by the aggregate alone.
+    cleared = holder["candidate"].to_numpy()[~said_no]
+    above = result.aggregate[cleared] >= process.debrief.threshold
+    np.testing.assert_array_equal(result.hired[cleared], above)
+    # Speaking order: seniority, the same for every candidate here.
+    assert (recs["position"].to_numpy().reshape(-1, 6) == np.arange(1, 7)).all()
+    speakers = recs["interviewer"].to_numpy().reshape(-1, 6)
+    assert (speakers == speakers[0]).all()

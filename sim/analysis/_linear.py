@@ -2,13 +2,14 @@
 
 The debrief's decision scores are linear maps of the perceived scores, so a
 candidate's hire probability is an orthant probability of a small Gaussian
-vector (gates, veto seats, aggregate). The analyses evaluate it for many
-modified weights or levels at once; these helpers do that vectorised, without
-rebuilding a :class:`~sim.model.LinearModel` for every modification.
+vector (gates, veto holders' views, aggregate). The analyses evaluate it for
+many modified weights or levels at once; these helpers do that vectorised,
+without rebuilding the process for every modification.
 
-:func:`debrief_weights` reproduces the weighting of ``LinearModel.build`` for
-a batch of competency and interviewer weights (the tests hold it to the
-compiled model).
+:func:`debrief_weights` reproduces, for a batch of competency and interviewer
+weights, the one Gaussian decision of a plain debrief as
+:func:`sim.debrief.gaussian_decisions` builds it from the debrief plan (the
+tests hold it to that).
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ import numpy as np
 from scipy import special
 
 from ..closed_form import orthant_probability
+from ..debrief import debrief_plan
 from ..model import LinearModel
 from ..theory import bivariate_normal_cdf
 
 __all__ = [
     "clipped_normal_moments",
+    "debrief_lower",
     "debrief_weights",
     "hire_probability_batch",
     "mixture_hire_probability",
@@ -43,7 +46,10 @@ def slot_person(model: LinearModel) -> np.ndarray:
 def debrief_weights(
     model: LinearModel, competency_weights: np.ndarray, interviewer_weights: np.ndarray
 ) -> np.ndarray:
-    """Decision-score weights for a batch of raw debrief weights.
+    """Decision-score weights of a plain debrief for a batch of raw debrief weights.
+
+    A plain debrief has no peeking, no anchoring and decides on the spoken
+    aggregate (weighted mean, trimmed mean without trim, veto).
 
     Parameters
     ----------
@@ -56,8 +62,10 @@ def debrief_weights(
     Returns
     -------
     ndarray, shape (m, S, G + V + 1)
-        Columns as :attr:`LinearModel.decision_weights`: gate scores, veto-seat
-        scores, aggregate.
+        Columns as in :func:`sim.debrief.gaussian_decisions`: gate scores, the
+        veto holders' views (each the competency-weighted mean of all the
+        holder's judgments; NaN where every competency the holder rates weighs
+        0, which makes the process invalid), aggregate.
     """
     comp_w = np.atleast_2d(np.asarray(competency_weights, dtype=float))
     person_w = np.atleast_2d(np.asarray(interviewer_weights, dtype=float))
@@ -79,16 +87,22 @@ def debrief_weights(
     with np.errstate(invalid="ignore", divide="ignore"):
         aggregate = comp_w[:, k_of] / total * share_within
 
-    veto = model.veto_seats
-    veto_cols = np.zeros((m, n_slots, veto.size))
-    for v, seat in enumerate(veto):
-        mine = model.slot_seat == seat
+    plan = debrief_plan(model.process)
+    veto_cols = np.zeros((m, n_slots, plan.veto.size))
+    for v, speaker in enumerate(plan.veto):
+        mine = plan.slot_speaker == speaker
         w = comp_w[:, k_of[mine]]
         s = w.sum(axis=1, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
-            veto_cols[:, mine, v] = np.where(s > 0, w / s, 1.0 / mine.sum())
+            veto_cols[:, mine, v] = np.where(s > 0, w / s, np.nan)
     gates = np.broadcast_to(model.gate_weights, (m, *model.gate_weights.shape))
     return np.concatenate([gates, veto_cols, aggregate[:, :, None]], axis=2)
+
+
+def debrief_lower(model: LinearModel) -> np.ndarray:
+    """Lower bounds (G + V + 1,) of the columns of :func:`debrief_weights` (z)."""
+    plan = debrief_plan(model.process)
+    return np.r_[model.gate_cuts, plan.yes_cut[plan.veto], model.threshold + model.hold_band]
 
 
 def orthant_batch(mean: np.ndarray, cov: np.ndarray, lower: np.ndarray) -> np.ndarray:
@@ -175,6 +189,7 @@ def hire_probability_batch(
     Returns
     -------
     ndarray, shape (m,)
+        NaN where the weights are not finite (an invalid debrief).
     """
     if perceived_cov is None:
         loading = model.noise_loading
@@ -187,8 +202,10 @@ def hire_probability_batch(
     else:
         mean = (mean_s[:, None, :] @ weights)[:, 0, :]
         cov = np.swapaxes(weights, 1, 2) @ perceived_cov @ weights
-    lower = np.concatenate([model.gate_cuts, model.veto_cuts, [model.threshold + model.hold_band]])
-    return orthant_batch(mean, cov, lower)
+    valid = np.isfinite(cov).all(axis=(1, 2))
+    out = np.full(mean.shape[0], np.nan)
+    out[valid] = orthant_batch(mean[valid], cov[valid], debrief_lower(model))
+    return out
 
 
 def mixture_hire_probability(

@@ -2,7 +2,7 @@
 
 Everything here is exact and fast: the debrief aggregate of a profile is
 Gaussian, so hire probabilities come from the closed form (an orthant
-probability of gates, veto seats and aggregate) and tipping points from root
+probability of gates, veto holders' views and aggregate) and tipping points from root
 finding (:func:`scipy.optimize.brentq`) on it, never from simulation.
 
 The candidate's *decision* in :func:`weight_stability` is the more likely
@@ -25,6 +25,7 @@ from ..debrief import effective_aggregate_weights, gaussian_decisions
 from ..errors import SpecError, fail
 from ..spec import Process, Profile
 from ._linear import (
+    debrief_lower,
     debrief_weights,
     hire_probability_batch,
     mixture_hire_probability,
@@ -54,10 +55,10 @@ class _Candidate:
 
     The debrief is the core's mixture of Gaussian linear decisions
     (:func:`sim.debrief.gaussian_decisions`; one component unless the speaking
-    order is random). A *plain* debrief (one component equal to the compiled
-    model's decision scores: weighted mean, no peeking or anchoring) takes the
-    fast path for weight changes (:func:`~sim.analysis._linear.debrief_weights`);
-    any other rebuilds the modified process.
+    order is random). A *plain* debrief (one component that
+    :func:`~sim.analysis._linear.debrief_weights` reproduces from the raw
+    weights: no peeking, anchoring or discretion, not consensus) takes that fast
+    path for weight changes; any other rebuilds the modified process.
     """
 
     def __init__(self, process: Process, profile: Profile) -> None:
@@ -89,7 +90,7 @@ class _Candidate:
             [process.debrief.interviewer_weights.get(p, 1.0) for p in process.interviewer_names]
         )
         self.aggregate_weights = effective_aggregate_weights(process)
-        self.plain = _is_plain(m, self.components)
+        self.plain = _is_plain(m, self.components, self.comp_w, self.person_w)
 
     def hire(self, mean_s: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """Hire probability for perceived means (m, S) or (S,): the mixture, or given weights."""
@@ -104,14 +105,17 @@ class _Candidate:
         )
 
 
-def _is_plain(model, components) -> bool:
-    if len(components) != 1:
+def _is_plain(model, components, comp_w: np.ndarray, person_w: np.ndarray) -> bool:
+    """Whether the fast path (:func:`debrief_weights`) reproduces the core's decision."""
+    # Under consensus a holder whose weights reach 0 leaves the veto set (a column less).
+    if len(components) != 1 or model.process.debrief.rule == "consensus":
         return False
     part = components[0][1]
-    lower = np.r_[model.gate_cuts, model.veto_cuts, model.threshold + model.hold_band]
+    fast = debrief_weights(model, comp_w, person_w)[0]
+    lower = debrief_lower(model)
     return (
-        part.weights.shape == model.decision_weights.shape
-        and np.allclose(part.weights, model.decision_weights, rtol=0, atol=1e-14)
+        part.weights.shape == fast.shape
+        and np.allclose(part.weights, fast, rtol=0, atol=1e-14)
         and not np.any(part.shift)
         and not np.any(part.noise_sd)
         and np.allclose(part.lower, lower, rtol=0, atol=1e-14)
