@@ -27,6 +27,7 @@ import numpy as np
 
 import sim
 from sim.widgets import WeightExplorer, WhatIfExplorer
+from sim.widgets._base import sync_figure
 
 
 def time_moves(explorer, key: str, values, moves: int, watch) -> list[float]:
@@ -102,13 +103,22 @@ def main() -> None:
             if explorer is what_if:
                 all_what_if += times
 
-    compute = []
-    for value in itertools.islice(itertools.cycle([5.0, 5.5, 6.0, 6.5]), args.moves):
-        closed_only.controls["levels.risk_awareness"].value = value
+    # The two halves of a move, over the same states as the moves above.
+    compute, figure = [], []
+    control = closed_only.controls["levels.risk_awareness"]
+    for value in itertools.islice(itertools.cycle([5.0, 5.5, 6.0, 6.5, 7.0]), args.moves):
+        with closed_only._quietly():
+            control.value = value
         start = time.perf_counter()
-        closed_only._compute()  # numbers only: closed form, waterfall, tipping points, transcript
-        compute.append(time.perf_counter() - start)
-    rows.append(("what-if (closed form only)", "numbers without figure", compute))
+        closed_only._compute()  # numbers only: closed form, waterfall, tipping points
+        middle = time.perf_counter()
+        new = closed_only._stacked()  # the sim.plots builders, stacked into one figure
+        sync_figure(closed_only.figure, new, closed_only._shown)
+        closed_only._shown = new
+        figure.append(time.perf_counter() - middle)
+        compute.append(middle - start)
+    rows.append(("what-if, part of a closed-form move", "numbers without figure", compute))
+    rows.append(("what-if, part of a closed-form move", "figure (build, stack, send)", figure))
 
     print(
         f"Explorer latency, control change -> new figure data (n = {args.n:,}, "
@@ -131,6 +141,8 @@ def main() -> None:
         * statistics.median(
             [t for e, _, ts in rows if e == "what-if (closed form only)" for t in ts]
         ),
+        "what_if_numbers_median_ms": 1000 * statistics.median(compute),
+        "what_if_figure_median_ms": 1000 * statistics.median(figure),
     }
     print(
         f"\nweight explorer: median {summary['weights_median_ms']:.1f} ms over all controls "

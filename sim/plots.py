@@ -33,8 +33,6 @@ instead); the returned Figure validates later edits as usual.
 
 from __future__ import annotations
 
-import copy
-import functools
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -112,11 +110,6 @@ def _layout(fig: go.Figure, title: str, **kwargs: object) -> go.Figure:
     return fig
 
 
-@functools.cache
-def _template_json() -> dict[str, Any]:
-    return pio.templates[TEMPLATE].to_plotly_json()
-
-
 def _figure(
     traces: Sequence[dict[str, Any]],
     title: str,
@@ -128,12 +121,13 @@ def _figure(
     """A Figure from plotly JSON traces and layout (with title, template and margins).
 
     Built without plotly's per-property validation (tests validate every
-    builder's output); the Figure validates the caller's later edits. The
-    Figure holds deep copies: it shares nothing with its inputs or the template.
+    builder's output); the Figure validates the caller's later edits. Like any
+    plotly Figure it holds deep copies of what it is given, so it shares nothing
+    with its inputs or other figures.
     """
     full = {
         "title": {"text": title, "x": _TITLE_X, "xanchor": "left"},
-        "template": copy.deepcopy(_template_json()),
+        "template": pio.templates[TEMPLATE].to_plotly_json(),  # a copy, as registered now
         "margin": dict(_MARGIN),
         **layout,
     }

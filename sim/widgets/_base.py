@@ -20,6 +20,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..errors import SpecError, fail
+from ..plots import TEMPLATE  # every explorer figure keeps the builders' template
 
 __all__ = ["Explorer", "metric_html", "sync_figure"]
 
@@ -372,9 +373,6 @@ def number(value: float) -> str:
     """Two decimals."""
     return f"{value:.2f}"
 
-
-#: Template of every explorer figure (the builders' own).
-TEMPLATE = "plotly_white"
 
 _STYLE = {"description_width": "13em"}
 _LAYOUT = {"width": "32em"}
