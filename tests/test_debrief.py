@@ -293,28 +293,71 @@ def test_peeking_pulls_scorecards_toward_earlier_ones(
 
 
 # --------------------------------------------------------------------------- veto and hold
+def views_by_hand(process: sim.Process, perceived: np.ndarray) -> dict[str, np.ndarray]:
+    """Each interviewer's spoken overall view (z), straight from the spec (not the plan).
+
+    The written view is the competency-weighted mean of all the interviewer's
+    ratings; in speaking order (seniority, ties as listed) each view moves
+    ``anchoring`` of the way toward the pull-weighted mean of the views spoken before.
+    """
+    d = process.debrief
+    assert d.speaking_order == "seniority" and d.peeking == 0
+    m = process.model
+    weight = np.array(
+        [d.competency_weights.get(process.competency_names[k], 0.0) for k in m.slot_competency]
+    )
+    rater = np.array([m.seat_interviewer[p] for p in m.slot_seat])
+    people = [p for p in process.interviewers if p.name in set(rater)]
+    alpha = 0.0 if d.protocol == "written_first" else d.anchoring
+    spoken, total, mass = {}, 0.0, 0.0
+    for person in sorted(people, key=lambda p: -p.seniority):
+        mine = rater == person.name
+        view = perceived[:, mine] @ weight[mine] / weight[mine].sum()
+        if mass > 0:
+            view = view + alpha * (total / mass - view)
+        spoken[person.name] = view
+        pull = 1.0 + d.senior_pull * person.seniority
+        total, mass = total + pull * view, mass + pull
+    return spoken
+
+
+def yes_cut(process: sim.Process, name: str) -> float:
+    """The view (z) at which ``name`` starts recommending "yes", from the spec."""
+    cuts = process.interviewer(name).recommendation_cuts or process.scale.recommendation_cuts
+    return process.scale.to_z(cuts[len(process.scale.recommendations) // 2 - 1])
+
+
 def test_nobody_the_veto_holder_said_no_to_is_hired(amazon: sim.Process) -> None:
     for anchoring in (0.0, 0.4):
         process = with_debrief(amazon, anchoring=anchoring, rule="veto")
         result = sim.simulate(process, n=30_000, rng=7)
         reached = result.reached
-        out = run_debrief(process, result.perceived[reached], result.debrief_draws[reached])
-        holder = debrief_plan(process).speakers.index("bar_raiser")
-        said_no = ~out.spoken_yes[:, holder]
+        spoken = views_by_hand(process, result.perceived[reached])
+        said_no = spoken["bar_raiser"] < yes_cut(process, "bar_raiser")
         assert said_no.any()
-        assert not result.hired[reached][said_no].any()
-        assert (out.aggregate[said_no] >= process.scale.to_z(process.debrief.threshold)).any()
+        hired = result.hired[reached]
+        assert not hired[said_no].any()
+        above = result.aggregate[reached] >= process.debrief.threshold  # no hold band here
+        assert (above & said_no).any()  # the veto mattered
+        # The holder's "yes" never blocks: then the aggregate alone decides.
+        np.testing.assert_array_equal(hired[~said_no], above[~said_no])
+        out = run_debrief(process, result.perceived[reached], result.debrief_draws[reached])
         blocked = out.reason == REASONS.index("blocked by a veto")
-        assert blocked.any() and (out.blocker[blocked] == holder).all()
+        np.testing.assert_array_equal(blocked, above & said_no)
+        assert (out.blocker[blocked] == debrief_plan(process).speakers.index("bar_raiser")).all()
 
 
 def test_consensus_any_no_blocks(google: sim.Process) -> None:
     result = sim.simulate(google, n=20_000, rng=8)
     reached = result.reached
-    out = run_debrief(google, result.perceived[reached], result.debrief_draws[reached])
-    anyone_no = ~out.spoken_yes.all(axis=1)
+    spoken = views_by_hand(google, result.perceived[reached])  # written first: no anchoring
+    anyone_no = np.any([spoken[name] < yes_cut(google, name) for name in spoken], axis=0)
     assert anyone_no.any()
     assert (result.decision[reached][anyone_no] == sim.NO_HIRE).all()
+    d = google.debrief
+    above = result.aggregate[reached] >= d.threshold + d.hold_band
+    assert (above & anyone_no).any()  # the block mattered
+    np.testing.assert_array_equal(result.hired[reached][~anyone_no], above[~anyone_no])
 
 
 @pytest.mark.parametrize(
