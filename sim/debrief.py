@@ -775,6 +775,9 @@ def decide(
         for g in range(model.gate_cuts.size):
             leaves = (stage == n_rounds) & (gates[:, g] < model.gate_cuts[g])
             stage[leaves] = model.gate_rounds[g]
+    # Everyone is debriefed and the gated are masked afterwards: debriefing only those who
+    # reached it copies their rows, which costs as much as it saves and moves the aggregate
+    # by an ulp (BLAS sums rows at another alignment).
     outcome = run_debrief(model.process, perceived, draws)
     reached = stage == n_rounds
     aggregate = np.where(reached, outcome.aggregate, np.nan)
