@@ -117,8 +117,8 @@ def main() -> None:
         closed_only._shown = new
         figure.append(time.perf_counter() - middle)
         compute.append(middle - start)
-    rows.append(("what-if, part of a closed-form move", "numbers without figure", compute))
-    rows.append(("what-if, part of a closed-form move", "figure (build, stack, send)", figure))
+    rows.append(("what-if (closed form): parts", "numbers without figure", compute))
+    rows.append(("what-if (closed form): parts", "figure (build, stack, send)", figure))
 
     print(
         f"Explorer latency, control change -> new figure data (n = {args.n:,}, "
