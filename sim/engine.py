@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from .debrief import N_DRAWS, decide
 from .errors import fail
@@ -46,6 +48,17 @@ def as_seed_sequence(rng: RandomLike) -> np.random.SeedSequence:
             raise fail("rng", "a seed must be >= 0", rng)
         return np.random.SeedSequence(None if rng is None else int(rng))
     raise fail("rng", "must be an int, a SeedSequence, a Generator or None", rng)
+
+
+@lru_cache(maxsize=1)
+def _blas_controller() -> ThreadpoolController:
+    # Inspecting the loaded BLAS libraries costs ~2 ms: do it once per process.
+    return ThreadpoolController()
+
+
+def _one_blas_thread() -> AbstractContextManager[object]:
+    """BLAS limited to one thread while the engine runs (restored afterwards)."""
+    return _blas_controller().limit(limits=1, user_api="blas")
 
 
 def _block_generator(root: np.random.SeedSequence, block: int) -> np.random.Generator:
@@ -203,7 +216,7 @@ def simulate(
     job = run.job(0, run.total)
     # The matrix products are skinny (block x ~30): BLAS threads only contend with
     # each other and with our workers, so parallelism comes from workers alone.
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _one_blas_thread():
         if workers == 1 or len(run.spans) == 1:
             for a, b in run.spans:
                 done = job.run(a, b)
@@ -250,7 +263,7 @@ def iter_chunks(
 
     def one(span: tuple[int, int]) -> Result:
         job = run.job(*span)
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _one_blas_thread():
             job.run(0, span[1] - span[0])
         return run.result(job, first=span[0])
 
