@@ -287,10 +287,10 @@ def cmd_what_if(args: argparse.Namespace) -> int:
     print(f"  hire rate (Monte Carlo, n={args.n:,})  {mc:.4g} +/- {se:.2g} (SE)")
     if exact is not None:
         print(
-            f"  expected aggregate {exact.aggregate_mean:.2f} points "
+            f"  expected debrief score {exact.aggregate_mean:.2f} points "
             f"(SD {exact.aggregate_sd:.2f}) vs threshold {process.debrief.threshold:g}"
         )
-    print("\nContribution of each competency to aggregate - threshold (points):")
+    print("\nContribution of each competency to expected score - threshold (points):")
     rows = [{"competency": n, **r} for n, r in table.round(4).to_dict("index").items()]
     print(_format_table(rows, ["competency", "weight", "level", "expected_view", "contribution"]))
     print(f"  sum of contributions: {table['contribution'].sum():+.4f}")

@@ -34,7 +34,9 @@ class HireProbability:
     reach_debrief : float
         Probability of passing every gate.
     aggregate_mean, aggregate_sd : float
-        Mean and SD (points) of the debrief aggregate, gates ignored.
+        Mean and SD (points) of the score the rule compares with the threshold,
+        gates ignored: the committee's aggregate, or under ``discretion`` the
+        hiring manager's reading of it.
     """
 
     hire: float

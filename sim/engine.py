@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from .debrief import N_DRAWS, decide
+from .debrief import N_DRAWS, decide, has_own_score
 from .errors import fail
 from .model import HIRE, HOLD, NO_HIRE
 from .result import Result
@@ -113,6 +113,8 @@ class _Job:
         self.stage = np.empty(total, dtype=np.int8)
         self.decision = np.empty(total, dtype=np.int8)
         self.aggregate = np.empty(total)
+        # The rule's own score, where it is not the aggregate (median, discretion, ...).
+        self.score = np.empty(total) if has_own_score(process) else None
         self.performance = np.empty(total)
         self.framing = np.empty(total)
         self.theta = np.empty((total, k)) if keep == "all" else None
@@ -148,7 +150,13 @@ class _Job:
             phi = self.phi_table[which]
             perceived += self.profile_mean[which]
             truth = linear[:, s] + self.profile_truth[which]
-        stage, aggregate, decision = decide(m, perceived, debrief_draws)
+        if self.score is not None:
+            stage, aggregate, decision, score = decide(
+                m, perceived, debrief_draws, with_score=True
+            )
+            self.score[start:stop] = score
+        else:
+            stage, aggregate, decision = decide(m, perceived, debrief_draws)
         sl = slice(start, stop)
         self.stage[sl], self.aggregate[sl], self.decision[sl] = stage, aggregate, decision
         self.performance[sl], self.framing[sl] = truth, phi
@@ -356,6 +364,7 @@ class _Run:
             profiles=self.profiles,
             stage=job.stage,
             aggregate_z=job.aggregate,
+            score_z=job.score,
             decision=job.decision,
             performance=job.performance,
             framing=job.framing,

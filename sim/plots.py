@@ -638,10 +638,11 @@ def taylor_russell_figure(selection: pd.DataFrame) -> go.Figure:
 
 # --------------------------------------------------------------------------- distributions
 def score_distribution_figure(result: Result, bins: int = 40) -> go.Figure:
-    """Debrief aggregates of hires and non-hires, coloured by the truth.
+    """Debrief scores of hires and non-hires, coloured by the truth.
 
     Stacked histogram (counts, computed here, so the figure stays small for
-    any pool) of the aggregate among candidates who reached the debrief, in
+    any pool) of the rule's score (the aggregate, or e.g. the median of the
+    judgments) among candidates who reached the debrief, in
     four groups: hired and would succeed, hired and would not, rejected and
     would have succeeded, rejected and would not. The threshold is a dashed
     line.
@@ -657,7 +658,8 @@ def score_distribution_figure(result: Result, bins: int = 40) -> go.Figure:
     if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1:
         raise fail("bins", "must be an integer >= 1", bins)
     reached = result.reached
-    score = result.aggregate[reached]
+    # What the rule compared with the threshold: the aggregate, or e.g. the median.
+    score = result.score[reached]
     hired = result.hired[reached]
     success = result.success[reached]
     threshold = result.process.debrief.threshold
@@ -693,7 +695,7 @@ def score_distribution_figure(result: Result, bins: int = 40) -> go.Figure:
         "Who gets hired, and who would succeed",
         shapes=[_vline(threshold, {"color": "black", "dash": "dash"})],
         annotations=[_vline_label(threshold, "threshold")],
-        xaxis=_axis("debrief aggregate (points)"),
+        xaxis=_axis("debrief score (points)"),
         yaxis=_axis("candidates"),
         barmode="stack",
         bargap=0,

@@ -767,6 +767,18 @@ def cross_check(
                     c.add(f"debrief.veto.{name}", "unknown interviewer", name)
                 elif complete and name not in rated:
                     c.add(f"debrief.veto.{name}", "rated nothing, so cannot veto", name)
+                elif complete and not any(
+                    debrief.competency_weights.get(comp, 0.0) > 0
+                    for rnd in rounds or ()
+                    if rnd is not None and name in rnd.interviewers
+                    for comp in rnd.competencies
+                ):
+                    c.add(
+                        f"debrief.veto.{name}",
+                        "rates only competencies the debrief weighs 0, "
+                        "so has no recommendation to veto with",
+                        name,
+                    )
             _check_speakers(c, debrief, people, rounds)
         if window_days is not None and debrief.day is not None and debrief.day > window_days:
             c.add("debrief.day", f"is outside the {window_days:g}-day process window", debrief.day)

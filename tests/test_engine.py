@@ -251,3 +251,15 @@ def test_profile_chunks_keep_profile_labels(
     chunks = list(iter_chunks(amex, profiles, n=20_000, rng=4, chunk_size=BLOCK))
     joined = pd.concat([c.decisions() for c in chunks], ignore_index=True)
     pd.testing.assert_frame_equal(joined, whole.decisions())
+
+
+@pytest.mark.parametrize("rule", ["median", "discretion"])
+def test_rules_own_score_is_stored_and_chunk_invariant(amex: sim.Process, rule: str) -> None:
+    process = replace(amex, debrief=replace(amex.debrief, rule=rule))
+    full = sim.simulate(process, n=BLOCK + 100, rng=2)
+    lean = sim.simulate(process, n=BLOCK + 100, rng=2, keep="decisions", chunk_size=1)
+    assert lean.score_z is not None
+    np.testing.assert_array_equal(full.score_z, lean.score_z)
+    hired = lean.hired
+    assert (lean.score[hired] >= process.debrief.threshold).all()
+    assert "score" in lean.decisions().columns
