@@ -20,7 +20,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from .debrief import N_DRAWS, decide, has_own_score
-from .errors import fail
+from .errors import check_int, fail
 from .model import HIRE, HOLD, NO_HIRE
 from .result import Result
 from .spec import Pool, Process, Profile
@@ -319,9 +319,9 @@ class _Run:
             raise fail(
                 "process", "must be a Process (see sim.load_process)", type(process).__name__
             )
-        _check_int("n", n, 1)
-        _check_int("chunk_size", chunk_size, 1)
-        _check_int("workers", workers, 1)
+        check_int("n", n, 1)
+        check_int("chunk_size", chunk_size, 1)
+        check_int("workers", workers, 1)
         if keep not in ("all", "decisions"):
             raise fail("keep", "must be 'all' or 'decisions'", keep)
         root = as_seed_sequence(rng)
@@ -374,11 +374,6 @@ class _Run:
             first_candidate=first,
             n_each=self.n_each if self.profiles is not None else None,
         )
-
-
-def _check_int(name: str, value: object, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise fail(name, f"must be an integer >= {low}", value)
 
 
 # Re-exported for callers that decode decisions.

@@ -43,7 +43,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from .errors import fail
+from .errors import check_int, fail
 from .result import Result
 
 __all__ = [
@@ -655,8 +655,7 @@ def score_distribution_figure(result: Result, bins: int = 40) -> go.Figure:
     """
     if not isinstance(result, Result):
         raise fail("result", "must be a Result (see sim.simulate)", type(result).__name__)
-    if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1:
-        raise fail("bins", "must be an integer >= 1", bins)
+    check_int("bins", bins, 1)
     reached = result.reached
     # What the rule compared with the threshold: the aggregate, or e.g. the median.
     score = result.score[reached]

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine import RandomLike, as_seed_sequence
-from ..errors import fail
+from ..errors import check_int, fail
 from ..spec import Process
 from ._linear import clipped_normal_moments
 
@@ -160,9 +160,8 @@ def noise_audit(
         raise fail("process", "must be a Process (see sim.load_process)", type(process).__name__)
     if len(process.interviewers) < 2:
         raise fail("process.interviewers", "a noise audit needs at least two interviewers")
-    for name, value, low in (("n", n, 100), ("occasions", occasions, 1)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-            raise fail(name, f"must be an integer >= {low}", value)
+    check_int("n", n, 100)
+    check_int("occasions", occasions, 1)
     gen = np.random.default_rng(as_seed_sequence(rng))
     m = process.model
     theta = m.pool_mean + gen.standard_normal((n, m.n_competencies)) @ m.pool_chol.T

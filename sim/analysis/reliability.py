@@ -22,7 +22,7 @@ from numpy.typing import ArrayLike
 from scipy import special
 
 from ..engine import RandomLike, as_seed_sequence
-from ..errors import fail
+from ..errors import check_int, fail
 from ..spec import Process
 from ..theory import icc, naylor_shine, spearman_brown, taylor_russell
 from ._linear import clipped_normal_moments
@@ -45,11 +45,6 @@ def _setting(process: Process, competency: str | None) -> tuple[str, int]:
         raise fail("competency", f"must be a competency some round assesses ({known})", competency)
     r = next(i for i, rnd in enumerate(process.rounds) if competency in rnd.competencies)
     return competency, r
-
-
-def _check_int(name: str, value: object, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise fail(name, f"must be an integer >= {low}", value)
 
 
 def _sigma(process: Process, r: int, noise_sd: np.ndarray) -> np.ndarray:
@@ -135,7 +130,7 @@ def panel_icc(
     ['ICC(1,1)', 'ICC(2,1)', 'ICC(3,1)', 'ICC(1,k)', 'ICC(2,k)', 'ICC(3,k)']
     """
     competency, r = _setting(process, competency)
-    _check_int("n", n, 3)
+    check_int("n", n, 3)
     people = process.interviewers
     if len(people) < 2:
         raise fail("process.interviewers", "a panel needs at least two interviewers")
@@ -233,8 +228,8 @@ def panel_reliability(
     True
     """
     competency, r = _setting(process, competency)
-    _check_int("n", n, 10)
-    _check_int("max_raters", max_raters, 1)
+    check_int("n", n, 10)
+    check_int("max_raters", max_raters, 1)
     if leniency_sd is None:
         leniency_sd = float(np.std([p.leniency for p in process.interviewers]))
     elif (
@@ -361,7 +356,7 @@ def selection_check(
         if bad.any():
             interval = "[-1, 1]" if closed else "(0, 1)"
             raise fail(name, f"must be in {interval}", float(values[bad][0]))
-    _check_int("n", n, 100)
+    check_int("n", n, 100)
     success = taylor_russell(v, sr, br)
     mean = naylor_shine(v, sr)
     gen = np.random.default_rng(as_seed_sequence(rng))

@@ -81,7 +81,7 @@ import pandas as pd
 
 from ..debrief import N_DRAWS, decide, effective_aggregate_weights
 from ..engine import RandomLike, as_seed_sequence
-from ..errors import fail
+from ..errors import check_int, fail
 from ..model import HIRE
 from ..spec import Process
 from ._linear import clipped_normal_moments, slot_person
@@ -309,8 +309,7 @@ def _default_leniency_sd(process: Process) -> float:
 def _check(n: int, leniency_sd: float | None, process: Process) -> float:
     if not isinstance(process, Process):
         raise fail("process", "must be a Process (see sim.load_process)", type(process).__name__)
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 100:
-        raise fail("n", "must be an integer >= 100", n)
+    check_int("n", n, 100)
     if leniency_sd is None:
         return _default_leniency_sd(process)
     if isinstance(leniency_sd, bool) or not isinstance(leniency_sd, int | float):

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from .. import plots
 from ..analysis import decision_quality, panel_reliability, selection_check
 from ..engine import RandomLike, as_seed_sequence, simulate
-from ..errors import fail
+from ..errors import check_int, fail
 from ..result import Result
 from ..spec import Interviewer, Process
 from ._base import Explorer, dollars, dropdown, float_slider, heading, int_slider, number, percent
@@ -46,8 +46,7 @@ def with_panels(process: Process, raters: int, noise: float = 1.0, halo: float =
     >>> with_panels(amex, 2).rounds[1].interviewers
     ('senior_pm', 'senior_pm_2')
     """
-    if isinstance(raters, bool) or not isinstance(raters, int | np.integer) or raters < 1:
-        raise fail("raters", "must be an integer >= 1", raters)
+    check_int("raters", raters, 1)
     people: dict[str, Interviewer] = {
         p.name: replace(p, noise_sd=p.noise_sd * noise, halo=p.halo * halo)
         for p in process.interviewers
@@ -127,10 +126,8 @@ class PanelDesigner(Explorer):
         super().__init__()
         if not isinstance(process, Process):
             raise fail("process", "must be a Process (see sim.load_process)", process)
-        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 100:
-            raise fail("n", "must be an integer >= 100", n)
-        if isinstance(max_raters, bool) or not isinstance(max_raters, int) or max_raters < 2:
-            raise fail("max_raters", "must be an integer >= 2", max_raters)
+        check_int("n", n, 100)
+        check_int("max_raters", max_raters, 2)
         self.process = process
         self.n = int(n)
         self.max_raters = max_raters

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -20,7 +19,7 @@ from .. import plots
 from ..analysis import decision_swing
 from ..debrief import redecide, with_rule
 from ..engine import RandomLike, as_seed_sequence, simulate
-from ..errors import fail
+from ..errors import check_int, fail
 from ..result import Result
 from ..spec import RULES, Process
 from ._base import Explorer, dollars, dropdown, float_slider, heading, number, percent
@@ -79,10 +78,8 @@ class WeightExplorer(Explorer):
         super().__init__()
         if not isinstance(process, Process):
             raise fail("process", "must be a Process (see sim.load_process)", process)
-        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 100:
-            raise fail("n", "must be an integer >= 100", n)
-        if isinstance(bins, bool) or not isinstance(bins, int) or bins < 2:
-            raise fail("bins", "must be an integer >= 2", bins)
+        check_int("n", n, 100)
+        check_int("bins", bins, 2)
         self.process = process
         self.n = int(n)
         self.bins = bins

@@ -15,7 +15,6 @@ from dataclasses import replace
 from typing import Any
 
 import ipywidgets as widgets
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -24,7 +23,7 @@ from ..analysis import contribution_waterfall, tipping_points
 from ..closed_form import HireProbability, hire_probability
 from ..debrief import debrief_transcript, transcript_text
 from ..engine import RandomLike, as_seed_sequence, simulate
-from ..errors import fail
+from ..errors import check_int, fail
 from ..io import load_profiles
 from ..spec import Process, Profile
 from ._base import Explorer, dropdown, float_slider, heading, number, percent
@@ -93,8 +92,7 @@ class WhatIfExplorer(Explorer):
         super().__init__()
         if not isinstance(process, Process):
             raise fail("process", "must be a Process (see sim.load_process)", process)
-        if isinstance(mc_n, bool) or not isinstance(mc_n, int | np.integer) or mc_n < 0:
-            raise fail("mc_n", "must be an integer >= 0", mc_n)
+        check_int("mc_n", mc_n, 0)
         self.process = process
         self.profiles = _profile_map(process, profiles)
         self.mc_n = int(mc_n)
