@@ -312,3 +312,18 @@ def test_no_progress_bar_when_not_a_terminal(capsys) -> None:
 
     assert cli.main(["simulate", "--process", "amex_ai_pm_2026", "--n", "300000"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_closed_pipe_is_quiet() -> None:
+    """`hiring-sim ... | head -1`: no error when the reader stops early."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim.cli", "compare-rules", "--process", "amex_ai_pm_2026",
+         "--n", "20000", "--seed", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert "error" not in err and "Traceback" not in err, err
