@@ -145,7 +145,7 @@ class _Checker:
             return ()
         cuts = tuple(float(n) for n in numbers if n is not None)
         if length is not None and len(cuts) != length:
-            self.add(path, f"must hold {length} cut points", list(value))
+            self.add(path, f"must hold {length} cut point{'s' * (length != 1)}", list(value))
         elif any(b <= a for a, b in itertools.pairwise(cuts)):
             self.add(path, "cut points must be strictly increasing", list(value))
         return cuts
@@ -215,15 +215,21 @@ class Scale:
         elif None not in (center, low, high) and not low < center < high:
             bounds = f"({low:g}, {high:g})"
             c.add("center", f"must lie strictly between min and max {bounds}", center)
+        before = len(c.issues)
         labels = c.names("labels", self.labels)
+        labels_ok = len(c.issues) == before
         recs = c.names("recommendations", self.recommendations)
-        if len(labels) < 2 and not c.issues:
+        recs_ok = len(c.issues) == before
+        if labels_ok and len(labels) < 2:
             c.add("labels", "needs at least two labels", self.labels)
-        if recs and (len(recs) < 2 or len(recs) % 2):
+        if recs_ok and (len(recs) < 2 or len(recs) % 2):
             c.add("recommendations", "needs an even number (>= 2): half no, half yes", list(recs))
-        label_cuts = c.increasing("label_cuts", self.label_cuts, max(len(labels) - 1, 1))
+        # Cut counts follow the names; when a name is bad, only check the cuts' order.
+        label_cuts = c.increasing(
+            "label_cuts", self.label_cuts, len(labels) - 1 if labels_ok else None
+        )
         rec_cuts = c.increasing(
-            "recommendation_cuts", self.recommendation_cuts, max(len(recs) - 1, 1)
+            "recommendation_cuts", self.recommendation_cuts, len(recs) - 1 if recs_ok else None
         )
         c.raise_if_any()
         _set(
