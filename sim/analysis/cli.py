@@ -13,24 +13,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..cli import int_arg as _whole
 from ..cli import print_json, resolve_profile
 from ..engine import simulate
 from ..io import load_process
 
 __all__ = ["cmd_audit", "cmd_sway", "register"]
-
-
-def _whole(low: int):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
-        return value
-
-    return parse
 
 
 def _table(frame: pd.DataFrame, index: bool = True) -> str:

@@ -14,6 +14,7 @@ import socket
 import sys
 from typing import Any
 
+from ..cli import int_arg
 from . import ENV_DEFAULTS, NOTEBOOK
 
 __all__ = ["DEFAULT_PORT", "cmd_app", "free_port", "register"]
@@ -62,34 +63,9 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_app)
 
 
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a port number, got {text!r}") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be within 1..65535, got {value}")
-    return value
-
-
-def _pool_size(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 100:
-        raise argparse.ArgumentTypeError(f"must be >= 100, got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
+_port = int_arg(1, 65535)
+_pool_size = int_arg(100)
+_seed = int_arg(0)
 
 
 def free_port(ip: str = "127.0.0.1") -> int:
