@@ -12,30 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from helpers import one_line_error
+from helpers import run_cli as run
 from scipy import stats
 
 import sim
 from sim.io import atomic_write, data_dir
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=cwd,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
-
-
-def one_line_error(proc: subprocess.CompletedProcess[str], code: int, fragment: str) -> None:
-    assert proc.returncode == code, proc.stderr
-    assert "Traceback" not in proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("hiring-sim") and ": error: " in lines[0], lines[0]
-    assert fragment in lines[0], lines[0]
 
 
 def test_presets_json() -> None:

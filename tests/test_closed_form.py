@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from helpers import assert_binomial
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
@@ -14,15 +15,6 @@ import sim
 
 SEEDS = range(30)
 N = 20_000
-# Two-sided false-failure probability of one comparison; with a few hundred
-# comparisons in the suite the chance of any spurious failure stays below 1e-4.
-ALPHA = 1e-7
-
-
-def assert_binomial(count: int, n: int, p: float) -> None:
-    """``count`` successes out of ``n`` is consistent with probability ``p``."""
-    low, high = stats.binom.interval(1 - ALPHA, n, p)
-    assert low <= count <= high, f"{count}/{n} = {count / n:.5f} vs p = {p:.5f}"
 
 
 def one_rating_process(noise_sd: float, leniency: float, threshold: float) -> sim.Process:

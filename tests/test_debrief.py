@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from helpers import assert_binomial
 from scipy import stats
 
 import sim
@@ -28,15 +29,6 @@ from sim.debrief import (
     with_rule,
 )
 from sim.theory import cascade_probabilities, condorcet_majority
-
-# Two-sided false-failure probability of one binomial comparison (as in test_closed_form).
-ALPHA = 1e-7
-
-
-def assert_binomial(count: int, n: int, p: float) -> None:
-    """``count`` successes out of ``n`` is consistent with probability ``p``."""
-    low, high = stats.binom.interval(1 - ALPHA, n, p)
-    assert low <= count <= high, f"{count}/{n} = {count / n:.5f} vs p = {p:.5f}"
 
 
 def with_debrief(process: sim.Process, **changes: object) -> sim.Process:

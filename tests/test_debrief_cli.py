@@ -3,33 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from helpers import one_line_error
+from helpers import run_cli as run
 
 import sim
 from sim.debrief import compare_rules, debrief_transcript, transcript_text
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
-
-
-def one_line_error(proc: subprocess.CompletedProcess[str], code: int, fragment: str) -> None:
-    assert proc.returncode == code, proc.stderr
-    assert "Traceback" not in proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert ": error: " in lines[0] and fragment in lines[0], lines[0]
 
 
 def test_debrief_text_matches_the_api() -> None:

@@ -1,0 +1,42 @@
+"""Helpers shared by the test modules (pytest puts this folder on sys.path)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from scipy import stats
+
+# Two-sided false-failure probability of one binomial comparison; with a few hundred
+# comparisons in the suite the chance of any spurious failure stays below 1e-4.
+ALPHA = 1e-7
+
+
+def assert_binomial(count: int, n: int, p: float) -> None:
+    """``count`` successes out of ``n`` is consistent with probability ``p``."""
+    low, high = stats.binom.interval(1 - ALPHA, n, p)
+    assert low <= count <= high, f"{count}/{n} = {count / n:.5f} vs p = {p:.5f}"
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``hiring-sim ARGS`` in a subprocess, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "sim.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+
+
+def one_line_error(proc: subprocess.CompletedProcess[str], code: int, fragment: str) -> None:
+    """The run failed with ``code`` and one ``hiring-sim...: error:`` line naming ``fragment``."""
+    assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("hiring-sim") and ": error: " in lines[0], lines[0]
+    assert fragment in lines[0], lines[0]
