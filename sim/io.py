@@ -28,8 +28,8 @@ from .spec import (
     Round,
     Scale,
     Truth,
-    cross_check,
 )
+from .validation import process_issues
 
 __all__ = [
     "atomic_write",
@@ -359,7 +359,7 @@ def process_from_dict(doc: Any, source: str | None = None) -> Process:
         # Cross-check whatever parts were valid so one run reports every error.
         window_ok = isinstance(window, int | float) and not isinstance(window, bool)
         b.issues.extend(
-            cross_check(
+            process_issues(
                 competencies=_named(competencies, data.get("competencies")),
                 interviewers=_named(interviewers, data.get("interviewers")),
                 rounds=rounds,

@@ -30,10 +30,12 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..closed_form import clipped_normal_moments
 from ..engine import RandomLike, as_seed_sequence
-from ..errors import check_int, fail
+from ..errors import fail
+from ..model import compile_model, draw_pool
 from ..spec import Process
-from ._linear import clipped_normal_moments
+from ..validation import check_int
 
 __all__ = ["COMPONENTS", "noise_audit"]
 
@@ -163,10 +165,7 @@ def noise_audit(
     check_int("n", n, 100)
     check_int("occasions", occasions, 1)
     gen = np.random.default_rng(as_seed_sequence(rng))
-    m = process.model
-    theta = m.pool_mean + gen.standard_normal((n, m.n_competencies)) @ m.pool_chol.T
-    pool = process.pool
-    phi = np.clip(pool.framing_mean + pool.framing_sd * gen.standard_normal(n), -1.0, 1.0)
+    theta, phi = draw_pool(compile_model(process), process.pool, gen, n)
     scale2 = process.scale.points_per_sd**2
     batch = np.arange(n) * _BATCHES // n
     estimates, errors, expected = [], [], []

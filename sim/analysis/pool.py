@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ..debrief import redecide
+from ..engine import redecide
 from ..errors import SpecError, fail
 from ..model import HIRE
 from ..result import Result
@@ -40,7 +40,7 @@ def decision_swing(result: Result) -> pd.DataFrame:
 
     For each competency the debrief weighs, its weight is set to zero, then
     doubled (the other weights unchanged, so shares renormalise), and the
-    stored ratings are re-decided with :func:`sim.debrief.redecide` (any rule,
+    stored ratings are re-decided with :func:`sim.engine.redecide` (any rule,
     anchoring or speaking order; the same debrief draws).
 
     Parameters
@@ -75,7 +75,7 @@ def decision_swing(result: Result) -> pd.DataFrame:
     weights = process.debrief.competency_weights
     rows = []
     for name in process.competency_names:
-        weight = float(weights.get(name, 0.0))
+        weight = process.debrief.competency_weight(name)
         if weight == 0:
             continue
         row: dict[str, float] = {"competency": name, "weight": weight}

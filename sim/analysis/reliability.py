@@ -21,11 +21,13 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import special
 
+from ..closed_form import clipped_normal_moments
 from ..engine import RandomLike, as_seed_sequence
-from ..errors import check_int, fail
+from ..errors import fail
+from ..model import compile_model, draw_pool
 from ..spec import Process
 from ..theory import icc, naylor_shine, spearman_brown, taylor_russell
-from ._linear import clipped_normal_moments
+from ..validation import check_int
 
 __all__ = ["panel_icc", "panel_reliability", "selection_check"]
 
@@ -34,12 +36,11 @@ def _setting(process: Process, competency: str | None) -> tuple[str, int]:
     """The competency (default: the debrief's heaviest) and the first round assessing it."""
     if not isinstance(process, Process):
         raise fail("process", "must be a Process (see sim.load_process)", type(process).__name__)
-    weights = process.debrief.competency_weights
     assessed = [
         c for c in process.competency_names if any(c in r.competencies for r in process.rounds)
     ]
     if competency is None:
-        competency = max(assessed, key=lambda c: weights.get(c, 0.0))
+        competency = max(assessed, key=process.debrief.competency_weight)
     elif competency not in assessed:
         known = ", ".join(assessed)
         raise fail("competency", f"must be a competency some round assesses ({known})", competency)
@@ -68,12 +69,10 @@ def _ratings(
 
     Rater parameters broadcast to shape (n, raters) or (raters,).
     """
-    m = process.model
+    m = compile_model(process)
     k = process.competency_names.index(competency)
     index = [process.competency_names.index(c) for c in process.rounds[r].competencies]
-    theta = m.pool_mean + gen.standard_normal((n, m.n_competencies)) @ m.pool_chol.T
-    pool = process.pool
-    phi = np.clip(pool.framing_mean + pool.framing_sd * gen.standard_normal(n), -1.0, 1.0)
+    theta, phi = draw_pool(m, process.pool, gen, n)
     raters = np.broadcast_shapes(np.shape(leniency), np.shape(halo), np.shape(noise_sd))[-1]
     impression = gen.standard_normal((n, raters))
     error = gen.standard_normal((n, raters))
