@@ -29,7 +29,7 @@ from .spec import (
     Scale,
     Truth,
 )
-from .validation import process_issues
+from .validation import check_type, process_issues
 
 __all__ = [
     "atomic_write",
@@ -55,6 +55,7 @@ def data_dir() -> Path:
 
 
 def _resolve(name_or_path: str | os.PathLike[str], kind: str) -> Path:
+    check_type("name_or_path", name_or_path, (str, os.PathLike), "a preset name or a file")
     text = os.fspath(name_or_path)
     path = Path(text)
     if path.suffix in (".yaml", ".yml") or path.exists() or os.sep in text:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -246,12 +247,58 @@ def draw_pool(
 
 # --------------------------------------------------------------------------- building
 def _build(process: Process) -> LinearModel:
-    comps = process.competency_names
-    comp_index = {name: k for k, name in enumerate(comps)}
+    scale, debrief = process.scale, process.debrief
+    slots = _slots(process)
+    slot_round, slot_seat, slot_comp, seat_round, seat_person = slots
+    raters = [process.interviewer(seat_person[p]) for p in slot_seat]
+    a, h, sigma, framing = _loadings(process, slots, raters)
     person_index = {name: i for i, name in enumerate(process.interviewer_names)}
-    scale = process.scale
-    debrief = process.debrief
+    gate_rounds, gate_weights, gate_cuts = _gates(process, slot_round)
+    truth_weights, truth_noise = _truth(process)
+    model = LinearModel(
+        process=process,
+        slot_round=slot_round,
+        slot_seat=slot_seat,
+        slot_competency=slot_comp,
+        slot_person=np.array([person_index[p.name] for p in raters], dtype=np.intp),
+        seat_round=seat_round,
+        seat_interviewer=seat_person,
+        A=a,
+        framing=framing,
+        H=h,
+        sigma=sigma,
+        offset=np.array([person.leniency for person in raters]),
+        competency_weights=np.array(
+            [debrief.competency_weight(c) for c in process.competency_names]
+        ),
+        interviewer_weights=np.array(
+            [debrief.interviewer_weight(p) for p in process.interviewer_names]
+        ),
+        aggregate_weights=np.zeros(slot_round.size),
+        label_cuts=_z_cuts(scale, [p.label_cuts for p in raters], "label_cuts"),
+        recommendation_cuts=_z_cuts(
+            scale,
+            [process.interviewer(name).recommendation_cuts for name in seat_person],
+            "recommendation_cuts",
+        ),
+        gate_rounds=gate_rounds,
+        gate_weights=gate_weights,
+        gate_cuts=gate_cuts,
+        threshold=float(scale.to_z(debrief.threshold)),
+        hold_band=float(scale.to_z(debrief.hold_band, relative=True)),
+        pool_mean=np.array(process.pool.mean),
+        pool_chol=_cholesky_psd(process.pool.covariance),
+        truth_weights=truth_weights,
+        truth_noise=truth_noise,
+    )
+    weights = aggregate_weights(model, model.competency_weights, model.interviewer_weights)
+    model.aggregate_weights[:] = weights
+    return model
 
+
+def _slots(process: Process) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple]:
+    """Round, seat and competency of every slot; round and interviewer of every seat."""
+    comp_index = {name: k for k, name in enumerate(process.competency_names)}
     slot_round, slot_seat, slot_comp, seat_round, seat_person = [], [], [], [], []
     for r, rnd in enumerate(process.rounds):
         for name in rnd.interviewers:
@@ -261,16 +308,25 @@ def _build(process: Process) -> LinearModel:
                 slot_round.append(r)
                 slot_seat.append(len(seat_person) - 1)
                 slot_comp.append(comp_index[comp])
-    slot_round_a = np.array(slot_round, dtype=np.intp)
-    slot_comp_a = np.array(slot_comp, dtype=np.intp)
-    n_slots, n_seats, k = len(slot_round), len(seat_person), len(comps)
-    raters = [process.interviewer(seat_person[p]) for p in slot_seat]
+    return (
+        np.array(slot_round, dtype=np.intp),
+        np.array(slot_seat, dtype=np.intp),
+        np.array(slot_comp, dtype=np.intp),
+        np.array(seat_round, dtype=np.intp),
+        tuple(seat_person),
+    )
 
+
+def _loadings(process: Process, slots: tuple, raters: list) -> tuple[np.ndarray, ...]:
+    """A (K, S), H (P, S), occasion-noise SDs (S,) and framing shifts (S,)."""
+    slot_round, slot_seat, slot_comp, seat_round, _ = slots
+    comp_index = {name: k for k, name in enumerate(process.competency_names)}
+    n_slots, k = slot_round.size, len(comp_index)
     a = np.zeros((k, n_slots))
-    a[slot_comp_a, np.arange(n_slots)] = 1.0
-    h = np.zeros((n_seats, n_slots))
+    a[slot_comp, np.arange(n_slots)] = 1.0
+    h = np.zeros((seat_round.size, n_slots))
     sigma = np.empty(n_slots)
-    for j, (r, person) in enumerate(zip(slot_round, raters, strict=True)):
+    for j, (r, person) in enumerate(zip(slot_round.tolist(), raters, strict=True)):
         rnd = process.rounds[r]
         round_comps = [comp_index[c] for c in rnd.competencies]
         # The overall impression is the mean of the round's true levels plus u.
@@ -284,66 +340,33 @@ def _build(process: Process) -> LinearModel:
             for j in range(n_slots)
         ]
     )
+    return a, h, sigma, framing
 
-    def z_cuts(cuts: tuple[float, ...] | None, default: tuple[float, ...]) -> np.ndarray:
-        return scale.to_z(np.array(cuts if cuts is not None else default))
 
-    people = {p.name: p for p in process.interviewers}
-    label_cuts = np.array([z_cuts(p.label_cuts, scale.label_cuts) for p in raters])
-    rec_cuts = np.array(
-        [
-            z_cuts(people[name].recommendation_cuts, scale.recommendation_cuts)
-            for name in seat_person
-        ]
-    ).reshape(n_seats, -1)
+def _z_cuts(scale: Any, own: list, default: str) -> np.ndarray:
+    """Each rater's cut points (theirs or the scale's), in z, one row per slot or seat."""
+    cuts = [scale.to_z(np.array(c if c is not None else getattr(scale, default))) for c in own]
+    return np.array(cuts).reshape(len(own), -1)
 
+
+def _gates(process: Process, slot_round: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Gate rounds (G,), gate scores as slot weights (S, G) and cuts (G,) in z."""
     gate_rounds = [r for r, rnd in enumerate(process.rounds) if rnd.gate is not None]
-    gate_weights = np.zeros((n_slots, len(gate_rounds)))
+    gate_weights = np.zeros((slot_round.size, len(gate_rounds)))
     for g, r in enumerate(gate_rounds):
-        mine = slot_round_a == r
+        mine = slot_round == r
         gate_weights[mine, g] = 1.0 / mine.sum()
-    gate_cuts = scale.to_z(np.array([process.rounds[r].gate for r in gate_rounds], float))
+    cuts = process.scale.to_z(np.array([process.rounds[r].gate for r in gate_rounds], float))
+    return np.array(gate_rounds, dtype=np.intp), gate_weights, np.atleast_1d(cuts)
 
-    pool = process.pool
-    cov = pool.covariance
-    v = np.array([process.truth.weights.get(name, 0.0) for name in comps])
-    norm = float(np.sqrt(v @ cov @ v + process.truth.noise_sd**2))
+
+def _truth(process: Process) -> tuple[np.ndarray, float]:
+    """Truth weights scaled so that performance has unit variance in the pool, and its noise."""
+    v = np.array([process.truth.weights.get(name, 0.0) for name in process.competency_names])
+    norm = float(np.sqrt(v @ process.pool.covariance @ v + process.truth.noise_sd**2))
     if norm == 0.0:
         norm = 1.0
-
-    model = LinearModel(
-        process=process,
-        slot_round=slot_round_a,
-        slot_seat=np.array(slot_seat, dtype=np.intp),
-        slot_competency=slot_comp_a,
-        slot_person=np.array([person_index[p.name] for p in raters], dtype=np.intp),
-        seat_round=np.array(seat_round, dtype=np.intp),
-        seat_interviewer=tuple(seat_person),
-        A=a,
-        framing=framing,
-        H=h,
-        sigma=sigma,
-        offset=np.array([person.leniency for person in raters]),
-        competency_weights=np.array([debrief.competency_weight(c) for c in comps]),
-        interviewer_weights=np.array(
-            [debrief.interviewer_weight(p) for p in process.interviewer_names]
-        ),
-        aggregate_weights=np.zeros(n_slots),
-        label_cuts=label_cuts.reshape(n_slots, -1),
-        recommendation_cuts=rec_cuts,
-        gate_rounds=np.array(gate_rounds, dtype=np.intp),
-        gate_weights=gate_weights,
-        gate_cuts=np.atleast_1d(gate_cuts),
-        threshold=float(scale.to_z(debrief.threshold)),
-        hold_band=float(scale.to_z(debrief.hold_band, relative=True)),
-        pool_mean=np.array(pool.mean),
-        pool_chol=_cholesky_psd(cov),
-        truth_weights=v / norm,
-        truth_noise=process.truth.noise_sd / norm,
-    )
-    weights = aggregate_weights(model, model.competency_weights, model.interviewer_weights)
-    model.aggregate_weights[:] = weights
-    return model
+    return v / norm, process.truth.noise_sd / norm
 
 
 def _cholesky_psd(cov: np.ndarray) -> np.ndarray:

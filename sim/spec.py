@@ -12,7 +12,7 @@ copy is validated again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from types import MappingProxyType
@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .errors import SpecError
-from .validation import Z_LIMIT, Checker, process_issues
+from .validation import Z_LIMIT, Checker, check_type, process_issues
 
 __all__ = [
     "PROTOCOLS",
@@ -38,8 +38,6 @@ __all__ = [
     "Scale",
     "Truth",
 ]
-
-#: Bound on parameters in SDs of the pool: beyond it nothing is meaningful (and sums overflow).
 
 #: Decision rules the debrief understands (see :mod:`sim.debrief` for each one).
 RULES: tuple[str, ...] = (
@@ -468,9 +466,9 @@ class Pool:
         c = Checker()
         names = c.names("competencies", self.competencies)
         k = len(names)
-        mean = self._vector(c, "mean", self.mean, k, low=None)
-        sd = self._vector(c, "sd", self.sd, k, low=0.0)
-        corr = self._correlation(c, names)
+        mean = c.vector("mean", self.mean, k, low=None)
+        sd = c.vector("sd", self.sd, k, low=0.0)
+        corr = c.correlation("correlation", self.correlation, names)
         fmean = c.number("framing_mean", self.framing_mean, low=-1.0, high=1.0)
         fsd = c.number("framing_sd", self.framing_sd, low=0.0)
         c.raise_if_any()
@@ -483,51 +481,6 @@ class Pool:
             framing_mean=fmean,
             framing_sd=fsd,
         )
-
-    @staticmethod
-    def _vector(c: Checker, path: str, value: Any, k: int, low: float | None) -> tuple:
-        if isinstance(value, str) or not isinstance(value, Sequence) or len(value) != k:
-            c.add(path, f"must be a list of {k} numbers (one per competency)", value)
-            return ()
-        numbers = [
-            c.number(f"{path}[{i}]", v, low=low, limit=Z_LIMIT) for i, v in enumerate(value)
-        ]
-        return tuple(float(n) for n in numbers if n is not None)
-
-    def _correlation(self, c: Checker, names: tuple[str, ...]) -> tuple:
-        k = len(names)
-        try:
-            matrix = np.array(self.correlation, dtype=float)
-        except (TypeError, ValueError):
-            c.add("correlation", "must be a square matrix of numbers", self.correlation)
-            return ()
-        if matrix.shape != (k, k):
-            c.add("correlation", f"must be a {k}x{k} matrix", f"shape {matrix.shape}")
-            return ()
-        bad = ~np.isfinite(matrix)
-        if bad.any():
-            i, j = np.argwhere(bad)[0]
-            c.add(f"correlation.{names[i]}.{names[j]}", "must be a finite number", matrix[i, j])
-            return ()
-        for i, j in np.argwhere((np.abs(matrix) > 1) | (matrix != matrix.T)):
-            if i <= j:
-                c.add(
-                    f"correlation.{names[i]}.{names[j]}",
-                    "must be in [-1, 1] and symmetric",
-                    float(matrix[i, j]),
-                )
-        for i in np.flatnonzero(np.diag(matrix) != 1.0):
-            c.add(f"correlation.{names[i]}.{names[i]}", "diagonal must be 1", matrix[i, i])
-        if not c.issues:
-            smallest = float(np.linalg.eigvalsh(matrix).min())
-            if smallest < -1e-10:
-                c.add(
-                    "correlation",
-                    "is not positive semi-definite "
-                    f"(smallest eigenvalue {smallest:.4g}); lower some correlations",
-                    show=False,
-                )
-        return tuple(tuple(float(x) for x in row) for row in matrix)
 
     @cached_property
     def covariance(self) -> np.ndarray:
@@ -592,7 +545,13 @@ class Process:
         c.name("name", self.name)
         c.text("title", self.title)
         c.text("source", self.source)
-        _check_parts(c, self)
+        c.parts(
+            self,
+            {"debrief": Debrief, "pool": Pool, "truth": Truth, "scale": Scale},
+            {"competencies": Competency, "interviewers": Interviewer, "rounds": Round},
+        )
+        if not isinstance(self.compensation, Mapping | None):
+            c.add("compensation", "must be a mapping", type(self.compensation).__name__)
         c.raise_if_any()
         window = c.number("window_days", self.window_days, low=0.0, low_open=True)
         evidence = c.number("evidence_minutes", self.evidence_minutes, low=0.0, low_open=True)
@@ -637,32 +596,6 @@ class Process:
     def interviewer(self, name: str) -> Interviewer:
         """Look an interviewer up by name."""
         return self.interviewers[self.interviewer_names.index(name)]
-
-
-def _check_parts(c: Checker, process: Process) -> None:
-    """Each part of a Process has its spec type (programmatic construction can mix them up)."""
-    for key, kind in (
-        ("debrief", Debrief),
-        ("pool", Pool),
-        ("truth", Truth),
-        ("scale", Scale),
-    ):
-        if not isinstance(getattr(process, key), kind):
-            c.add(key, f"must be a {kind.__name__}", type(getattr(process, key)).__name__)
-    for key, kind in (
-        ("competencies", Competency),
-        ("interviewers", Interviewer),
-        ("rounds", Round),
-    ):
-        items = getattr(process, key)
-        if isinstance(items, str | Mapping) or not isinstance(items, Iterable):
-            c.add(key, f"must be a sequence of {kind.__name__}", type(items).__name__)
-            continue
-        for i, item in enumerate(items):
-            if not isinstance(item, kind):
-                c.add(f"{key}[{i}]", f"must be a {kind.__name__}", type(item).__name__)
-    if not isinstance(process.compensation, Mapping | None):
-        c.add("compensation", "must be a mapping", type(process.compensation).__name__)
 
 
 # --------------------------------------------------------------------------- profiles
@@ -722,6 +655,7 @@ class Profile:
             For a competency the process does not know, a level outside the
             scale, or a missing level without ``default_level``.
         """
+        check_type("process", process, Process, "see sim.load_process")
         c = Checker()
         scale = process.scale
         for name in self.levels:

@@ -146,7 +146,6 @@ def debrief_transcript(
     root = as_seed_sequence(rng)
     result = simulate(process, profile, n=1, rng=root, keep="all")
     plan = debrief_plan(process)
-    m = compile_model(process)
     stage = int(result.stage[0])
     assert result.perceived is not None and result.debrief_draws is not None
     out = run_debrief(plan, np.nan_to_num(result.perceived), result.debrief_draws)
@@ -157,50 +156,84 @@ def debrief_transcript(
             decision=np.array([NO_HIRE], dtype=np.int8),
             reason=np.array([GATE], dtype=np.int8),
         )
-    scale = process.scale
     rows, speakers = [], []
-    for position, q in enumerate(out.order[0] if reached else ()):
-        person = process.interviewer(plan.speakers[q])
-        for j in np.flatnonzero(plan.slot_speaker == q):
-            spoken = float(_points(process, out.spoken[0, j]))
-            label = scale.labels[int(category_index(out.spoken[0, j], m.label_cuts[j]))]
-            title = process.competencies[m.slot_competency[j]].title
-            rows.append(
-                {
-                    "position": position + 1,
-                    "speaker": person.name,
-                    "role": person.role,
-                    "round": process.rounds[m.slot_round[j]].title,
-                    "competency": title,
-                    "weight": float(plan.aggregate_weights[j]),
-                    "written": float(_points(process, out.written[0, j])),
-                    "spoken": spoken,
-                    "score": int(scale.score(spoken)),
-                    "label": label,
-                    "sentence": f"{title}: {label}",
-                }
-            )
-        written_view, spoken_view = float(out.written_view[0, q]), float(out.spoken_view[0, q])
-        speakers.append(
+    for position, q in enumerate(out.order[0] if reached else (), start=1):
+        rows += _sentences(process, plan, out, int(q), position)
+        speakers.append(_speaker(process, plan, out, int(q), position))
+    frame = pd.DataFrame(rows, columns=_COLUMNS)
+    frame.attrs = {
+        **_settings(process, profile, seed, note),
+        "stage": "debrief" if reached else process.rounds[stage].name,
+        "speakers": speakers,
+        "aggregate": float(_points(process, out.aggregate[0])) if reached else math.nan,
+        "score": float(_points(process, out.score[0])) if reached else math.nan,
+        "decision": DECISIONS[int(out.decision[0])],
+        "reason": _reason_text(process, plan, out, stage),
+        "cascade_after": None
+        if out.cascade_after is None or not reached or out.cascade_after[0] < 0
+        else int(out.cascade_after[0]),
+    }
+    return frame
+
+
+_COLUMNS = [
+    "position", "speaker", "role", "round", "competency", "weight",
+    "written", "spoken", "score", "label", "sentence",
+]  # fmt: skip
+
+
+def _sentences(
+    process: Process, plan: DebriefPlan, out: DebriefOutcome, q: int, position: int
+) -> list[dict[str, Any]]:
+    """The one-sentence judgments of speaker ``q`` (one row per rating they gave)."""
+    m, scale = compile_model(process), process.scale
+    person = process.interviewer(plan.speakers[q])
+    rows = []
+    for j in np.flatnonzero(plan.slot_speaker == q):
+        spoken = float(_points(process, out.spoken[0, j]))
+        label = scale.labels[int(category_index(out.spoken[0, j], m.label_cuts[j]))]
+        title = process.competencies[m.slot_competency[j]].title
+        rows.append(
             {
-                "position": position + 1,
+                "position": position,
                 "speaker": person.name,
                 "role": person.role,
-                "seniority": person.seniority,
-                "written_view": float(_points(process, written_view)),
-                "spoken_view": float(_points(process, spoken_view)),
-                "written_recommendation": _recommendation(process, plan, q, written_view),
-                "spoken_recommendation": _recommendation(process, plan, q, spoken_view),
-                "vote": None if out.votes is None else ("Hire" if out.votes[0, q] else "No Hire"),
+                "round": process.rounds[m.slot_round[j]].title,
+                "competency": title,
+                "weight": float(plan.aggregate_weights[j]),
+                "written": float(_points(process, out.written[0, j])),
+                "spoken": spoken,
+                "score": int(scale.score(spoken)),
+                "label": label,
+                "sentence": f"{title}: {label}",
             }
         )
-    columns = [
-        "position", "speaker", "role", "round", "competency", "weight",
-        "written", "spoken", "score", "label", "sentence",
-    ]  # fmt: skip
-    frame = pd.DataFrame(rows, columns=columns)
+    return rows
+
+
+def _speaker(
+    process: Process, plan: DebriefPlan, out: DebriefOutcome, q: int, position: int
+) -> dict[str, Any]:
+    """Speaker ``q``'s overall view and recommendation, written and spoken, and their vote."""
+    person = process.interviewer(plan.speakers[q])
+    written_view, spoken_view = float(out.written_view[0, q]), float(out.spoken_view[0, q])
+    return {
+        "position": position,
+        "speaker": person.name,
+        "role": person.role,
+        "seniority": person.seniority,
+        "written_view": float(_points(process, written_view)),
+        "spoken_view": float(_points(process, spoken_view)),
+        "written_recommendation": _recommendation(process, plan, q, written_view),
+        "spoken_recommendation": _recommendation(process, plan, q, spoken_view),
+        "vote": None if out.votes is None else ("Hire" if out.votes[0, q] else "No Hire"),
+    }
+
+
+def _settings(process: Process, profile: Profile, seed: int | None, note: str) -> dict[str, Any]:
+    """The debrief's settings, as the transcript's header shows them."""
     d = process.debrief
-    frame.attrs = {
+    return {
         "process": process.name,
         "title": process.title,
         "profile": profile.name,
@@ -216,29 +249,26 @@ def debrief_transcript(
         "peeking": d.peeking,
         "threshold": d.threshold,
         "hold_band": d.hold_band,
-        "stage": "debrief" if reached else process.rounds[stage].name,
-        "speakers": speakers,
-        "aggregate": float(_points(process, out.aggregate[0])) if reached else math.nan,
-        "score": float(_points(process, out.score[0])) if reached else math.nan,
-        "decision": DECISIONS[int(out.decision[0])],
-        "reason": _reason_text(process, plan, out, stage),
-        "cascade_after": None
-        if out.cascade_after is None or not reached or out.cascade_after[0] < 0
-        else int(out.cascade_after[0]),
     }
+
+
+def _check_frame(frame: object) -> pd.DataFrame:
+    check_type("frame", frame, pd.DataFrame, "from sim.debrief.debrief_transcript")
+    if "speakers" not in frame.attrs or "decision" not in frame.attrs:
+        raise fail("frame", "is not a transcript (see sim.debrief.debrief_transcript)")
     return frame
 
 
 def transcript_dict(frame: pd.DataFrame) -> dict[str, Any]:
     """A transcript as plain data (JSON-ready): settings, ``sentences`` and ``speakers``."""
-    data = dict(frame.attrs)
+    data = dict(_check_frame(frame).attrs)
     data["sentences"] = frame.to_dict("records")
     return data
 
 
 def transcript_text(frame: pd.DataFrame) -> str:
     """Render a transcript from :func:`debrief_transcript` as plain text."""
-    a = frame.attrs
+    a = _check_frame(frame).attrs
     seed = "" if a["seed"] is None else f", seed {a['seed']}"
     lines = [f"Debrief: {a['title']}", f"Candidate: {a['profile']}{seed}"]
     order = a["speaking_order"]

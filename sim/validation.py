@@ -151,6 +151,66 @@ class Checker:
             self.add(path, "weights must not all be zero", dict(value))
         return out
 
+    def vector(self, path: str, value: Any, k: int, low: float | None) -> tuple[float, ...]:
+        """``k`` numbers (z units, within :data:`Z_LIMIT`), one per competency."""
+        if isinstance(value, str) or not isinstance(value, Sequence) or len(value) != k:
+            self.add(path, f"must be a list of {k} numbers (one per competency)", value)
+            return ()
+        numbers = [
+            self.number(f"{path}[{i}]", v, low=low, limit=Z_LIMIT) for i, v in enumerate(value)
+        ]
+        return tuple(float(n) for n in numbers if n is not None)
+
+    def correlation(self, path: str, value: Any, names: Sequence[str]) -> tuple:
+        """A symmetric, positive semi-definite correlation matrix over ``names``."""
+        k = len(names)
+        try:
+            matrix = np.array(value, dtype=float)
+        except (TypeError, ValueError):
+            self.add(path, "must be a square matrix of numbers", value)
+            return ()
+        if matrix.shape != (k, k):
+            self.add(path, f"must be a {k}x{k} matrix", f"shape {matrix.shape}")
+            return ()
+        bad = ~np.isfinite(matrix)
+        if bad.any():
+            i, j = np.argwhere(bad)[0]
+            self.add(f"{path}.{names[i]}.{names[j]}", "must be a finite number", matrix[i, j])
+            return ()
+        for i, j in np.argwhere((np.abs(matrix) > 1) | (matrix != matrix.T)):
+            if i <= j:
+                self.add(
+                    f"{path}.{names[i]}.{names[j]}",
+                    "must be in [-1, 1] and symmetric",
+                    float(matrix[i, j]),
+                )
+        for i in np.flatnonzero(np.diag(matrix) != 1.0):
+            self.add(f"{path}.{names[i]}.{names[i]}", "diagonal must be 1", matrix[i, i])
+        if not self.issues:  # only a clean matrix (and a clean object so far) is factored
+            smallest = float(np.linalg.eigvalsh(matrix).min())
+            if smallest < -1e-10:
+                self.add(
+                    path,
+                    "is not positive semi-definite "
+                    f"(smallest eigenvalue {smallest:.4g}); lower some correlations",
+                    show=False,
+                )
+        return tuple(tuple(float(x) for x in row) for row in matrix)
+
+    def parts(self, obj: Any, single: Mapping[str, type], sequences: Mapping[str, type]) -> None:
+        """Each part of ``obj`` has its spec type (programmatic construction can mix them up)."""
+        for key, kind in single.items():
+            if not isinstance(getattr(obj, key), kind):
+                self.add(key, f"must be a {kind.__name__}", type(getattr(obj, key)).__name__)
+        for key, kind in sequences.items():
+            items = getattr(obj, key)
+            if isinstance(items, str | Mapping) or not isinstance(items, Iterable):
+                self.add(key, f"must be a sequence of {kind.__name__}", type(items).__name__)
+                continue
+            for i, item in enumerate(items):
+                if not isinstance(item, kind):
+                    self.add(f"{key}[{i}]", f"must be a {kind.__name__}", type(item).__name__)
+
     def raise_if_any(self) -> None:
         if self.issues:
             raise SpecError(self.issues)
@@ -187,78 +247,9 @@ def process_issues(
     c = Checker()
     comp_names = _unique_names(c, "competencies", competencies)
     people = _unique_names(c, "interviewers", interviewers)
-    assessed: set[str] = set()
-    if rounds is not None:
-        if not rounds:
-            c.add("rounds", "must hold at least one round", [])
-        for i, rnd in enumerate(rounds):
-            if rnd is None:
-                continue
-            if comp_names is not None:
-                for name in rnd.competencies:
-                    if name not in comp_names:
-                        c.add(f"rounds[{i}].competencies.{name}", "unknown competency", name)
-            if people is not None:
-                for name in rnd.interviewers:
-                    if name not in people:
-                        c.add(f"rounds[{i}].interviewers.{name}", "unknown interviewer", name)
-            if window_days is not None and rnd.day > window_days:
-                c.add(
-                    f"rounds[{i}].day",
-                    f"is outside the {window_days:g}-day process window",
-                    rnd.day,
-                )
-            assessed.update(rnd.competencies)
-        names = [r.name for r in rounds if r is not None]
-        for dup in sorted({n for n in names if names.count(n) > 1}):
-            c.add(f"rounds.{dup}", "round name is used twice", dup)
+    assessed = _check_rounds(c, rounds, comp_names, people, window_days)
     if debrief is not None:
-        if comp_names is not None:
-            for name, weight in debrief.competency_weights.items():
-                if name not in comp_names:
-                    c.add(f"debrief.competency_weights.{name}", "unknown competency", name)
-                elif rounds is not None and weight > 0 and name not in assessed:
-                    c.add(
-                        f"debrief.competency_weights.{name}",
-                        "has weight but no round assesses it",
-                        weight,
-                    )
-        if people is not None:
-            for name in debrief.interviewer_weights:
-                if name not in people:
-                    c.add(f"debrief.interviewer_weights.{name}", "unknown interviewer", name)
-            rated = {n for rnd in rounds or () if rnd is not None for n in rnd.interviewers}
-            complete = rounds is not None and all(r is not None for r in rounds)
-            for name in debrief.veto:
-                if name not in people:
-                    c.add(f"debrief.veto.{name}", "unknown interviewer", name)
-                elif complete and name not in rated:
-                    c.add(f"debrief.veto.{name}", "rated nothing, so cannot veto", name)
-                elif complete and not any(
-                    debrief.competency_weight(comp) > 0
-                    for rnd in rounds or ()
-                    if rnd is not None and name in rnd.interviewers
-                    for comp in rnd.competencies
-                ):
-                    c.add(
-                        f"debrief.veto.{name}",
-                        "rates only competencies the debrief weighs 0, "
-                        "so has no recommendation to veto with",
-                        name,
-                    )
-            _check_speakers(c, debrief, people, rounds)
-        if window_days is not None and debrief.day is not None and debrief.day > window_days:
-            c.add("debrief.day", f"is outside the {window_days:g}-day process window", debrief.day)
-        if rounds is not None and all(r is not None for r in rounds):
-            debriefed = {
-                comp
-                for rnd in rounds
-                if rnd is not None
-                for comp in rnd.competencies
-                if debrief.competency_weight(comp) > 0
-            }
-            if not debriefed and debrief.competency_weights:
-                c.add("debrief.competency_weights", "no weighted competency is assessed")
+        _check_debrief(c, debrief, rounds, comp_names, people, assessed, window_days)
     if pool is not None and comp_names is not None and pool.competencies != tuple(comp_names):
         c.add(
             "pool.competencies", "must list the process competencies in order", pool.competencies
@@ -271,6 +262,98 @@ def process_issues(
     if scale is not None:
         _check_on_scale(c, scale, interviewers, rounds, debrief)
     return c.issues
+
+
+def _check_rounds(
+    c: Checker,
+    rounds: Sequence[Any] | None,
+    comp_names: list[str] | None,
+    people: list[str] | None,
+    window_days: float | None,
+) -> set[str]:
+    """Rounds name known competencies and interviewers, inside the window; the assessed set."""
+    assessed: set[str] = set()
+    if rounds is None:
+        return assessed
+    if not rounds:
+        c.add("rounds", "must hold at least one round", [])
+    for i, rnd in enumerate(rounds):
+        if rnd is None:
+            continue
+        for name in rnd.competencies if comp_names is not None else ():
+            if name not in comp_names:
+                c.add(f"rounds[{i}].competencies.{name}", "unknown competency", name)
+        for name in rnd.interviewers if people is not None else ():
+            if name not in people:
+                c.add(f"rounds[{i}].interviewers.{name}", "unknown interviewer", name)
+        if window_days is not None and rnd.day > window_days:
+            c.add(
+                f"rounds[{i}].day", f"is outside the {window_days:g}-day process window", rnd.day
+            )
+        assessed.update(rnd.competencies)
+    names = [r.name for r in rounds if r is not None]
+    for dup in sorted({n for n in names if names.count(n) > 1}):
+        c.add(f"rounds.{dup}", "round name is used twice", dup)
+    return assessed
+
+
+def _check_debrief(
+    c: Checker,
+    debrief: Any,
+    rounds: Sequence[Any] | None,
+    comp_names: list[str] | None,
+    people: list[str] | None,
+    assessed: set[str],
+    window_days: float | None,
+) -> None:
+    """Debrief weights, veto holders and speakers refer to what the rounds assess and rate."""
+    for name, weight in debrief.competency_weights.items() if comp_names is not None else ():
+        if name not in comp_names:
+            c.add(f"debrief.competency_weights.{name}", "unknown competency", name)
+        elif rounds is not None and weight > 0 and name not in assessed:
+            c.add(
+                f"debrief.competency_weights.{name}", "has weight but no round assesses it", weight
+            )
+    complete = rounds is not None and all(r is not None for r in rounds)
+    if people is not None:
+        for name in debrief.interviewer_weights:
+            if name not in people:
+                c.add(f"debrief.interviewer_weights.{name}", "unknown interviewer", name)
+        _check_veto(c, debrief, people, rounds if complete else None)
+        _check_speakers(c, debrief, people, rounds)
+    if window_days is not None and debrief.day is not None and debrief.day > window_days:
+        c.add("debrief.day", f"is outside the {window_days:g}-day process window", debrief.day)
+    if complete:
+        debriefed = {
+            comp
+            for rnd in rounds
+            for comp in rnd.competencies
+            if debrief.competency_weight(comp) > 0
+        }
+        if not debriefed and debrief.competency_weights:
+            c.add("debrief.competency_weights", "no weighted competency is assessed")
+
+
+def _check_veto(c: Checker, debrief: Any, people: list[str], rounds: Sequence[Any] | None) -> None:
+    """Veto holders are interviewers who rated something the debrief weighs."""
+    rated = {n for rnd in rounds or () for n in rnd.interviewers}
+    for name in debrief.veto:
+        if name not in people:
+            c.add(f"debrief.veto.{name}", "unknown interviewer", name)
+        elif rounds is not None and name not in rated:
+            c.add(f"debrief.veto.{name}", "rated nothing, so cannot veto", name)
+        elif rounds is not None and not any(
+            debrief.competency_weight(comp) > 0
+            for rnd in rounds
+            if name in rnd.interviewers
+            for comp in rnd.competencies
+        ):
+            c.add(
+                f"debrief.veto.{name}",
+                "rates only competencies the debrief weighs 0, "
+                "so has no recommendation to veto with",
+                name,
+            )
 
 
 def _check_timeline(c: Checker, rounds: Sequence[Any] | None, debrief: Any) -> None:

@@ -179,23 +179,34 @@ def noise_audit(
     estimates.append(np.mean(estimates, axis=0))
     errors.append(np.mean(errors, axis=0))
     expected.append(np.mean(expected, axis=0))
-    rows = []
-    for scope, value, per_batch, exact in zip(
-        [*scopes, "overall"], estimates, errors, expected, strict=True
-    ):
-        se = per_batch.std(axis=0, ddof=1) / math.sqrt(_BATCHES)
-        for i, component in enumerate(COMPONENTS):
-            rows.append(
-                {
-                    "scope": scope,
-                    "component": component,
-                    "variance": value[i],
-                    "sd": math.sqrt(max(value[i], 0.0)) if not math.isnan(value[i]) else math.nan,
-                    "share": value[i] / value[0] if value[0] > 0 else math.nan,
-                    "expected": exact[i],
-                    "se": se[i],
-                }
-            )
+    rows = [
+        _component_row(scope, component, i, value, per_batch, exact)
+        for scope, value, per_batch, exact in zip(
+            [*scopes, "overall"], estimates, errors, expected, strict=True
+        )
+        for i, component in enumerate(COMPONENTS)
+    ]
     table = pd.DataFrame(rows)
     table.attrs.update(n=n, occasions=occasions, judges=len(process.interviewers))
     return table
+
+
+def _component_row(
+    scope: str,
+    component: str,
+    i: int,
+    value: np.ndarray,
+    per_batch: np.ndarray,
+    exact: np.ndarray,
+) -> dict[str, float | str]:
+    """One row of the audit: component ``i`` of one scope, with its batch standard error."""
+    se = per_batch.std(axis=0, ddof=1) / math.sqrt(_BATCHES)
+    return {
+        "scope": scope,
+        "component": component,
+        "variance": value[i],
+        "sd": math.sqrt(max(value[i], 0.0)) if not math.isnan(value[i]) else math.nan,
+        "share": value[i] / value[0] if value[0] > 0 else math.nan,
+        "expected": exact[i],
+        "se": se[i],
+    }

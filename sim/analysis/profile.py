@@ -61,11 +61,20 @@ class _Candidate:
     path for weight changes; any other rebuilds the modified process.
     """
 
-    def __init__(self, process: Process, profile: Profile) -> None:
+    def __init__(self, process: Process, profile: Profile, *, probabilities: bool = True) -> None:
         check_type("process", process, Process, "see sim.load_process")
         check_type("profile", profile, Profile, "see sim.load_profiles")
         self.process, self.profile = process, profile
         self.model = m = compile_model(process)
+        self.theta = profile.theta(process)
+        self.phi = float(profile.framing)
+        self.mean_s = m.perceived_mean(self.theta, self.phi)
+        self.cov_s = m.noise_cov
+        self.comp_w, self.person_w = m.competency_weights, m.interviewer_weights
+        # The rule's expected score (its weights, and the manager's bias under discretion).
+        self.score_weights, self.score_shift = score_weights(process)
+        if not probabilities:  # expected scores only (contributions): any rule will do
+            return
         self.components = gaussian_decisions(process)  # SpecError for non-Gaussian rules
         scores = max(part.weights.shape[1] for _, part in self.components)
         if scores > _MAX_SCORES:
@@ -76,13 +85,6 @@ class _Candidate:
                 "probability takes seconds each (use sim.simulate)",
                 process.debrief.rule,
             )
-        self.theta = profile.theta(process)
-        self.phi = float(profile.framing)
-        self.mean_s = m.perceived_mean(self.theta, self.phi)
-        self.cov_s = m.noise_cov
-        self.comp_w, self.person_w = m.competency_weights, m.interviewer_weights
-        # The rule's expected score (its weights, and the manager's bias under discretion).
-        self.score_weights, self.score_shift = score_weights(process)
         self.plain = _is_plain(m, self.components, self.comp_w, self.person_w)
 
     def hire(self, mean_s: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
@@ -135,7 +137,9 @@ def contribution_waterfall(process: Process, profile: Profile) -> pd.DataFrame:
     Parameters
     ----------
     process : Process
-        A debrief with a Gaussian closed form (see :func:`sim.hire_probability`).
+        Any debrief; for rules without a linear score (median, a trimmed mean,
+        votes) the waterfall splits the expected spoken aggregate, as
+        :func:`sim.contributions` does.
     profile : Profile
 
     Returns
@@ -160,17 +164,40 @@ def contribution_waterfall(process: Process, profile: Profile) -> pd.DataFrame:
     >>> bool(abs(table.groupby("group")["contribution"].sum() - gap).max() < 1e-12)
     True
     """
-    c = _Candidate(process, profile)
+    c = _Candidate(process, profile, probabilities=False)
     m, scale = c.model, process.scale
-    w = c.score_weights
-    k_of = m.slot_competency
-    identity_part = c.theta[k_of]
+    parts = _slot_parts(c)
+    frames = [
+        _group_sums(c, parts, group, names, index)
+        for group, names, index in (
+            ("competency", process.competency_names, m.slot_competency),
+            ("interviewer", process.interviewer_names, m.slot_person),
+        )
+    ]
+    table = pd.concat(frames, ignore_index=True)[_WATERFALL_COLUMNS]
+    table.attrs["threshold"] = float(process.debrief.threshold)
+    table.attrs["aggregate_mean"] = float(
+        scale.to_points(c.mean_s @ c.score_weights + c.score_shift)
+    )
+    return table
+
+
+_WATERFALL_COLUMNS = [
+    "group", "name", "weight", "expected_view", "level", "leniency", "halo", "framing",
+    "contribution",
+]  # fmt: skip
+
+
+def _slot_parts(c: _Candidate) -> dict[str, np.ndarray]:
+    """Each slot's term of the expected score minus threshold, split by cause (points)."""
+    m, scale, w = c.model, c.process.scale, c.score_weights
+    identity_part = c.theta[m.slot_competency]
     halo_part = c.theta @ m.A - identity_part
 
     def points(z: np.ndarray) -> np.ndarray:
         return scale.to_points(z, relative=True)
 
-    parts = {
+    return {
         "level": points(w * (identity_part - m.threshold)),
         "leniency": points(w * m.offset),
         "halo": points(w * halo_part),
@@ -179,40 +206,32 @@ def contribution_waterfall(process: Process, profile: Profile) -> pd.DataFrame:
         "weight": w,
         "view": w * scale.to_points(c.mean_s),
     }
-    frames = []
-    for group, names, index in (
-        ("competency", process.competency_names, k_of),
-        ("interviewer", process.interviewer_names, m.slot_person),
-    ):
-        sums = {
-            key: np.bincount(index, weights=value, minlength=len(names))
-            for key, value in parts.items()
-        }
-        used = np.bincount(index, weights=(w > 0).astype(float), minlength=len(names)) > 0
-        view = sums.pop("view")
-        frame = pd.DataFrame({"group": group, "name": list(names), **sums})[used]
-        frame["expected_view"] = view[used] / frame["weight"].to_numpy()
-        if c.score_shift != 0:
-            bias = {"group": group, "name": "manager_bias", "weight": 0.0}
-            bias |= dict.fromkeys(("level", "leniency", "halo", "framing"), 0.0)
-            bias |= {"contribution": points(c.score_shift), "expected_view": np.nan}
-            frame = pd.concat([frame, pd.DataFrame([bias])], ignore_index=True)
-        frames.append(frame)
-    columns = [
-        "group",
-        "name",
-        "weight",
-        "expected_view",
-        "level",
-        "leniency",
-        "halo",
-        "framing",
-        "contribution",
-    ]
-    table = pd.concat(frames, ignore_index=True)[columns]
-    table.attrs["threshold"] = float(process.debrief.threshold)
-    table.attrs["aggregate_mean"] = float(scale.to_points(c.mean_s @ w + c.score_shift))
-    return table
+
+
+def _group_sums(
+    c: _Candidate,
+    parts: dict[str, np.ndarray],
+    group: str,
+    names: tuple[str, ...],
+    index: np.ndarray,
+) -> pd.DataFrame:
+    """The slot terms summed by competency or by interviewer, plus the manager's bias."""
+    w = c.score_weights
+    sums = {
+        key: np.bincount(index, weights=value, minlength=len(names))
+        for key, value in parts.items()
+    }
+    used = np.bincount(index, weights=(w > 0).astype(float), minlength=len(names)) > 0
+    view = sums.pop("view")
+    frame = pd.DataFrame({"group": group, "name": list(names), **sums})[used]
+    frame["expected_view"] = view[used] / frame["weight"].to_numpy()
+    if c.score_shift != 0:
+        bias = {"group": group, "name": "manager_bias", "weight": 0.0}
+        bias |= dict.fromkeys(("level", "leniency", "halo", "framing"), 0.0)
+        bias["contribution"] = c.process.scale.to_points(c.score_shift, relative=True)
+        bias["expected_view"] = np.nan
+        frame = pd.concat([frame, pd.DataFrame([bias])], ignore_index=True)
+    return frame
 
 
 # --------------------------------------------------------------------------- tipping points

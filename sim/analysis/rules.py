@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..engine import RandomLike, redecide, simulate
 from ..errors import fail
+from ..result import Result
 from ..rules import SCORE_RULES, with_rule
 from ..spec import RULES, Process
 
@@ -97,29 +98,13 @@ def compare_rules(
             raise fail("rules", f"unknown rule; expected some of {', '.join(RULES)}", rule)
     base = simulate(process, n=n, rng=rng, keep="all")
     rows, decisions = {}, {}
-    y = base.performance
     for rule in rules:
         variant, note = with_rule(process, rule)
         if variant is None:
             rows[rule] = {"note": note}
             continue
         result = redecide(base, variant)
-        s = result.summary()
-        hired = result.hired.astype(float)
-        reached = result.reached
-        rows[rule] = {
-            "hire_rate": s["hire_rate"],
-            "hold_rate": s["hold_rate"],
-            "precision": s["precision"],
-            "recall": s["recall"],
-            # Vote rules do not decide on a score: their validity is the decision's.
-            "validity": _correlation(result.score[reached], y[reached])
-            if rule in SCORE_RULES
-            else math.nan,
-            "decision_validity": float(np.corrcoef(hired, y)[0, 1]) if hired.std() else math.nan,
-            "dollars_per_hire": s["dollars_per_hire"],
-            "note": note,
-        }
+        rows[rule] = {**_quality(result, rule in SCORE_RULES), "note": note}
         decisions[rule] = result.decision
     columns = [
         "hire_rate", "hold_rate", "precision", "recall", "validity",
@@ -140,6 +125,22 @@ def compare_rules(
         n=n,
         seed=rng if isinstance(rng, int) else None,
     )
+
+
+def _quality(result: Result, on_score: bool) -> dict[str, float]:
+    """Quality of one rule's decisions on the shared candidates."""
+    s = result.summary()
+    y, hired, reached = result.performance, result.hired.astype(float), result.reached
+    return {
+        "hire_rate": s["hire_rate"],
+        "hold_rate": s["hold_rate"],
+        "precision": s["precision"],
+        "recall": s["recall"],
+        # Vote rules do not decide on a score: their validity is the decision's.
+        "validity": _correlation(result.score[reached], y[reached]) if on_score else math.nan,
+        "decision_validity": float(np.corrcoef(hired, y)[0, 1]) if hired.std() else math.nan,
+        "dollars_per_hire": s["dollars_per_hire"],
+    }
 
 
 def _correlation(x: np.ndarray, y: np.ndarray) -> float:

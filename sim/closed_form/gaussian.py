@@ -49,7 +49,7 @@ def orthant_probability(
     seed (deterministic, accurate to about 1e-4).
     """
     mean, cov, lower = (np.asarray(x, dtype=float) for x in (mean, cov, lower))
-    return float(orthant_batch(mean[None], cov[None], lower, rng=rng)[0])
+    return _orthant_general(mean, cov, lower, rng)
 
 
 def orthant_batch(

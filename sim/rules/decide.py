@@ -43,6 +43,7 @@ import numpy as np
 from ..errors import fail
 from ..model import HIRE, HOLD, NO_HIRE, LinearModel
 from ..spec import Process
+from ..validation import check_type
 from .plan import DebriefPlan, debrief_plan
 from .scores import weighted_median, weighted_trimmed_mean
 from .speaking import speak, speaking_orders
@@ -166,6 +167,9 @@ def run_debrief(
     DebriefOutcome
     """
     plan = process if isinstance(process, DebriefPlan) else debrief_plan(process)
+    perceived = _scores_array("perceived", perceived, plan.aggregate_weights.size)
+    if draws is not None:
+        draws = _scores_array("draws", draws, N_DRAWS, rows=perceived.shape[0])
     n = perceived.shape[0]
     needs = plan.order is None or plan.rule == "discretion"
     needs = needs or (plan.public and plan.tie_rule == "coin")
@@ -206,6 +210,15 @@ def run_debrief(
         reason=reason,
         blocker=blocker,
     )
+
+
+def _scores_array(name: str, value: object, width: int, rows: int | None = None) -> np.ndarray:
+    """``value`` as a float array of shape (rows, width), else a SpecError naming it."""
+    check_type(name, value, np.ndarray, "a numpy array")
+    shape = (rows if rows is not None else "n", width)
+    if value.ndim != 2 or value.shape[1] != width or (rows is not None and len(value) != rows):
+        raise fail(name, f"must have shape {shape}", value.shape)
+    return value.astype(float, copy=False)
 
 
 def _score(

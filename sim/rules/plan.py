@@ -17,6 +17,7 @@ import numpy as np
 
 from ..model import LinearModel, compile_model, view_weights
 from ..spec import Process
+from ..validation import check_type
 
 __all__ = ["DebriefPlan", "debrief_plan"]
 
@@ -89,6 +90,7 @@ _PLANS: weakref.WeakKeyDictionary[Process, DebriefPlan] = weakref.WeakKeyDiction
 
 def debrief_plan(process: Process) -> DebriefPlan:
     """Compile (and cache) the debrief of ``process``."""
+    check_type("process", process, Process, "see sim.load_process")
     plan = _PLANS.get(process)
     if plan is None:
         plan = _build_plan(compile_model(process))

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from ..errors import fail
 from ..spec import RULES, Process
+from ..validation import check_type
 
 __all__ = ["default_manager", "with_rule"]
 
@@ -35,6 +36,7 @@ def with_rule(process: Process, rule: str) -> tuple[Process | None, str]:
     >>> variant.debrief.veto, note
     (('hiring_manager',), 'veto held by hiring_manager (the process names no veto holder)')
     """
+    check_type("process", process, Process, "see sim.load_process")
     if rule not in RULES:
         raise fail("rule", f"must be one of {', '.join(RULES)}", rule)
     d = process.debrief
