@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import special, stats
@@ -380,9 +381,12 @@ def run_blocks(
     *,
     chunk_size: int = 4 * BLOCK,
     workers: int = 1,
-    step: Callable[[Draws], Flow] | None = None,
-) -> list[Flow]:
-    """Draw and flow every block of ``n`` requisitions, in order (same result for any chunking)."""
+    step: Callable[[Draws], Any] | None = None,
+) -> list[Any]:
+    """Draw and flow every block of ``n`` requisitions, in order (same result for any chunking).
+
+    ``step`` replaces :func:`flow` (e.g. ``lambda draws: draws`` keeps the draws).
+    """
     check_int("n", n, 1)
     check_int("chunk_size", chunk_size, 1)
     check_int("workers", workers, 1)
@@ -392,7 +396,7 @@ def run_blocks(
     chunks = [blocks[i : i + per_chunk] for i in range(0, len(blocks), per_chunk)]
     run = step or (lambda d: flow(process, economics, d))
 
-    def one(chunk: list[tuple[int, int]]) -> list[Flow]:
+    def one(chunk: list[tuple[int, int]]) -> list[Any]:
         return [run(draw_block(process, economics, root, b, m)) for b, m in chunk]
 
     if workers == 1 or len(chunks) == 1:

@@ -490,7 +490,7 @@ class Economics:
                 )
             )
         if issues:
-            raise SpecError(issues)
+            raise SpecError([i.prefixed("economics") for i in issues])
 
 
 def _cost_issues(costs: Costs, process: Process) -> list[Issue]:
