@@ -24,6 +24,15 @@ from .spec import (
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    # sim.requisitions lives in sim.economics, imported on first use (import sim stays light).
+    if name == "requisitions":
+        from .economics import requisitions
+
+        return requisitions
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
 __all__ = [
     "DECISIONS",
     "HIRE",

@@ -106,7 +106,9 @@ def requisitions(
     if economics is None:
         economics = load_economics(process)
     elif not isinstance(economics, Economics):
-        raise fail("economics", "must be an Economics (see load_economics)", type(economics).__name__)
+        raise fail(
+            "economics", "must be an Economics (see load_economics)", type(economics).__name__
+        )
     economics.check(process)
     flows = run_blocks(process, economics, n, rng, chunk_size=chunk_size, workers=workers)
     return RequisitionResult(process=process, economics=economics, flows=tuple(flows))

@@ -71,10 +71,14 @@ def with_interviewer(process: Process, round_name: str, interviewer: str) -> Pro
     """The process with ``interviewer`` (already in the process) also sitting in ``round_name``."""
     names = [r.name for r in process.rounds]
     if round_name not in names:
-        raise fail("add_interviewer.round", f"unknown round; known: {', '.join(names)}", round_name)
+        raise fail(
+            "add_interviewer.round", f"unknown round; known: {', '.join(names)}", round_name
+        )
     if interviewer not in process.interviewer_names:
         known = ", ".join(process.interviewer_names)
-        raise fail("add_interviewer.interviewer", f"unknown interviewer; known: {known}", interviewer)
+        raise fail(
+            "add_interviewer.interviewer", f"unknown interviewer; known: {known}", interviewer
+        )
     rounds = tuple(
         replace(r, interviewers=(*r.interviewers, interviewer))
         if r.name == round_name and interviewer not in r.interviewers
@@ -122,7 +126,9 @@ def _set_path(obj: Any, keys: list[str], value: Any, where: str, trail: str) -> 
         new = _set_path(current, rest, value, where, below)
     elif isinstance(current, OfferPart) and isinstance(value, Mapping):
         try:
-            new = OfferPart(**{("from_" if k == "from" else k): _value(v) for k, v in value.items()})
+            new = OfferPart(
+                **{("from_" if k == "from" else k): _value(v) for k, v in value.items()}
+            )
         except SpecError as exc:
             raise exc.prefixed(below) from None
     else:

@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import Issue, SpecError
 from ..io import data_dir, read_yaml
 from ..spec import Process
-from .spec import OFFER_PARTS, Economics, OfferPart, OfferPolicy, _PARTS, field_names
+from .spec import _PARTS, OFFER_PARTS, Economics, OfferPart, OfferPolicy, field_names
 
 __all__ = ["economics_dir", "economics_from_dict", "load_economics"]
 

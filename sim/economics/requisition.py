@@ -147,9 +147,13 @@ def _applicant_dollars(economics: Economics, draws: Draws) -> tuple[np.ndarray, 
 
     low, high = a.prior_salary_usd
     prior = low + (high - low) * special.ndtr(tied(a.prior_salary_quality_corr, draws.z_prior))
-    impact = a.impact_median_usd * np.exp(a.impact_log_sd * tied(a.impact_quality_corr, draws.z_impact))
-    outside = prior * a.outside_multiple * np.exp(
-        a.outside_quality * quality + a.outside_log_sd * draws.z_outside
+    impact = a.impact_median_usd * np.exp(
+        a.impact_log_sd * tied(a.impact_quality_corr, draws.z_impact)
+    )
+    outside = (
+        prior
+        * a.outside_multiple
+        * np.exp(a.outside_quality * quality + a.outside_log_sd * draws.z_outside)
     )
     return prior, impact, outside
 
@@ -229,31 +233,41 @@ def flow(process: Process, economics: Economics, draws: Draws) -> Flow:
     factors = np.full(n_rounds + 1, w.booked_factor)
     factors[0] = w.silent_factor
     factors[-1] = w.booked_factor if sched.decision_date_told else w.silent_factor
-    rate = np.exp(w.quality * draws.performance)[:, None] * factors[None, :]
-    with np.errstate(divide="ignore"):
-        waited = w.scale_days * (draws.spell_e / rate) ** (1.0 / w.shape)  # (A, R + 1)
+    # A wait of L days is survived iff its unit exponential exceeds the cumulative hazard
+    # factor * exp(quality * Y) * (L / scale) ** shape; only the wait that ends in a
+    # withdrawal needs its time, so powers are taken once per applicant, not per wait.
+    tilt = np.exp(w.quality * draws.performance)
+    spell_e = draws.spell_e
     stage, arrival = draws.stage.astype(np.int64), draws.arrival
     total = arrival.size
-    # Withdrawal before a round the candidate would attend (gates of earlier rounds passed).
-    gone = (waited[:, :n_rounds] < lengths) & (np.arange(n_rounds) <= stage[:, None])
+    cumulative_hazard = factors[:n_rounds] * (lengths / w.scale_days) ** w.shape
+    gone = spell_e[:, :n_rounds] < tilt[:, None] * cumulative_hazard
+    gone &= np.arange(n_rounds) <= stage[:, None]  # only waits before rounds they attend
     early = gone.any(axis=1)
     first = np.argmax(gone, axis=1)
+    rows = np.arange(total)
+
+    def waited(j: np.ndarray | int, e: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore"):
+            return w.scale_days * (e / (factors[j] * tilt)) ** (1.0 / w.shape)
+
     rounds = np.where(early, first, np.minimum(stage + 1, n_rounds))
-    exit_rel = np.where(early, starts[first] + waited[np.arange(total), first], np.nan)
+    exit_rel = np.where(early, starts[first] + waited(first, spell_e[rows, first]), np.nan)
     outcome = np.where(early, WITHDREW, REJECTED)
     gated = ~early & (stage < n_rounds)
     exit_rel = np.where(gated, days[np.minimum(stage, n_rounds - 1)], exit_rel)
     # The wait after the last round: until the debrief's decision, then (approved) an offer.
     last = days[-1]
     reached = ~early & ~gated
-    decision_gone = reached & (waited[:, -1] < debrief_day - last)
-    exit_rel = np.where(decision_gone, last + waited[:, -1], exit_rel)
+    last_wait = waited(n_rounds, spell_e[:, -1])
+    decision_gone = reached & (last_wait < debrief_day - last)
+    exit_rel = np.where(decision_gone, last + last_wait, exit_rel)
     outcome = np.where(decision_gone, WITHDREW, outcome)
     debriefed = reached & ~decision_gone
     approved = debriefed & draws.approved
     exit_rel = np.where(debriefed & ~approved, debrief_day, exit_rel)
     ready = arrival + debrief_day + sched.offer_delay_days
-    leave = arrival + last + waited[:, -1]  # when an approved candidate would walk away
+    leave = arrival + last + last_wait  # when an approved candidate would walk away
     prior, impact, outside = _applicant_dollars(economics, draws)
     parts = offer_parts(process, economics, prior, impact)
     offers = _offers(draws, economics, approved, ready, leave, parts["yearly_value"], outside)
@@ -346,7 +360,9 @@ def _offers(
         usable = ~done & (t_leave > start)
         earliest = np.where(usable, t_ready, np.inf).min(axis=1)
         when = np.maximum(free, earliest)
-        active = is_open & np.isfinite(earliest) & (when + sched.response_days <= sched.deadline_days)
+        active = (
+            is_open & np.isfinite(earliest) & (when + sched.response_days <= sched.deadline_days)
+        )
         if not active.any():
             break
         rows = np.flatnonzero(active)

@@ -117,7 +117,9 @@ class RequisitionResult:
         value = np.where(filled, truth.sd_y_dollars * np.nan_to_num(hire_perf) * horizon, 0.0)
         premium = np.where(
             filled,
-            (np.nan_to_num(yearly) - ref["yearly"]) * horizon + np.nan_to_num(sign_on) - ref["sign_on"],
+            (np.nan_to_num(yearly) - ref["yearly"]) * horizon
+            + np.nan_to_num(sign_on)
+            - ref["sign_on"],
             0.0,
         )
         vacancy = econ.costs.vacancy_usd_per_day * close
@@ -183,7 +185,11 @@ class RequisitionResult:
         """
         a = self._a
         names = ["applied", *(r.name for r in self.process.rounds), "debrief", "offer"]
-        stage = np.where(a["offered"], len(names) - 1, np.where(a["debriefed"], len(names) - 2, a["rounds_held"]))
+        stage = np.where(
+            a["offered"],
+            len(names) - 1,
+            np.where(a["debriefed"], len(names) - 2, a["rounds_held"]),
+        )
         frame = {
             "requisition": a["requisition"],
             "arrival_day": a["arrival"],
@@ -195,10 +201,18 @@ class RequisitionResult:
             "approved": a["approved"],
             "offered": a["offered"],
             "offer_day": a["offer_day"],
-            **{k: a[f"offer_{k}"] for k in (
-                "base_salary", "bonus", "equity_pct", "equity_value", "sign_on", "stipend",
-                "yearly_value",
-            )},  # fmt: skip
+            **{
+                k: a[f"offer_{k}"]
+                for k in (
+                    "base_salary",
+                    "bonus",
+                    "equity_pct",
+                    "equity_value",
+                    "sign_on",
+                    "stipend",
+                    "yearly_value",
+                )
+            },  # fmt: skip
             "accept_probability": a["accept_p"],
             "accepted": a["accepted"],
             "performance": a["performance"],

@@ -144,7 +144,9 @@ class Schedule:
         values = {
             "offer_delay_days": c.number("offer_delay_days", self.offer_delay_days, 0.0, 1e4),
             "response_days": c.number("response_days", self.response_days, 0.0, 1e4),
-            "deadline_days": c.number("deadline_days", self.deadline_days, 0.0, 1e5, low_open=True),
+            "deadline_days": c.number(
+                "deadline_days", self.deadline_days, 0.0, 1e5, low_open=True
+            ),
             "decision_date_told": c.flag("decision_date_told", self.decision_date_told),
         }
         c.done()
@@ -334,12 +336,19 @@ class OfferPart:
             return OfferPart(value=self.value + level * (cap - self.value))  # type: ignore[operator]
         lo, hi = self.to  # type: ignore[misc]
         return OfferPart(
-            follows=self.follows, from_=self.from_, to=(lo + level * (cap - lo), hi + level * (cap - hi))
+            follows=self.follows,
+            from_=self.from_,
+            to=(lo + level * (cap - lo), hi + level * (cap - hi)),
         )
 
 
 #: Offer parts, by the key of the process's ``compensation`` range each must respect.
-OFFER_PARTS: tuple[str, ...] = ("base_salary_usd", "bonus_pct_of_base", "equity_pct", "sign_on_usd")
+OFFER_PARTS: tuple[str, ...] = (
+    "base_salary_usd",
+    "bonus_pct_of_base",
+    "equity_pct",
+    "sign_on_usd",
+)
 
 
 @dataclass(frozen=True)
@@ -401,7 +410,9 @@ class Costs:
         c = _Check()
         hourly: dict[str, float] = {}
         if not isinstance(self.hourly_usd, Mapping) or not self.hourly_usd:
-            c.add("hourly_usd", "must be a mapping of interviewer: dollars per hour", self.hourly_usd)
+            c.add(
+                "hourly_usd", "must be a mapping of interviewer: dollars per hour", self.hourly_usd
+            )
         else:
             for name, cost in self.hourly_usd.items():
                 hourly[str(name)] = c.number(f"hourly_usd.{name}", cost, 0.0)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+
 import pandas as pd
 
 from ..engine import RandomLike, as_seed_sequence
@@ -34,18 +35,20 @@ def draws_key(process: Process, economics: Economics) -> str:
     """
     rounds = tuple(replace(r, day=0.0) for r in process.rounds)
     debrief = replace(process.debrief, day=None)
-    return repr((
-        rounds,
-        debrief,
-        process.interviewers,
-        process.competencies,
-        process.pool,
-        process.truth,
-        process.scale,
-        process.evidence_minutes,
-        economics.arrivals,
-        economics.arrivals.sourcing_days or economics.schedule.deadline_days,
-    ))
+    return repr(
+        (
+            rounds,
+            debrief,
+            process.interviewers,
+            process.competencies,
+            process.pool,
+            process.truth,
+            process.scale,
+            process.evidence_minutes,
+            economics.arrivals,
+            economics.arrivals.sourcing_days or economics.schedule.deadline_days,
+        )
+    )
 
 
 class Variants:
