@@ -33,7 +33,7 @@ def with_window(process: Process, days: float) -> Process:
     >>> import sim
     >>> short = with_window(sim.load_process("amex_ai_pm_2026"), 30)
     >>> [r.day for r in short.rounds], short.debrief.day
-    ([2.0, 8.0, 12.666666666666666, 17.333333333333332, 22.0], 26.666666666666668)
+    ([2.0, 8.0, 12.666666666666666, 17.333333333333332, 22.0], 26.666666666666664)
     """
     if isinstance(days, bool) or not isinstance(days, int | float) or not days > 0:
         raise fail("window_days", "must be a number > 0", days)
@@ -45,7 +45,7 @@ def with_window(process: Process, days: float) -> Process:
 
 
 def without_round(process: Process, name: str) -> Process:
-    """The process without round ``name``; weights of what no round assesses any more are dropped."""
+    """The process without round ``name``; weights of what no round assesses are dropped."""
     names = [r.name for r in process.rounds]
     if name not in names:
         raise fail("drop_round", f"unknown round; known: {', '.join(names)}", name)

@@ -119,8 +119,10 @@ def cmd_ice(args: argparse.Namespace) -> int:
         "requisitions a year"
     )
     print(f"  ranked by {table.attrs['ranking']}\n")
-    head = f"  {'#':>2}  {'change':<32} {'impact $/yr':>12} {'± SE':>10} {'C':>3} {'risk':>5} {'score':>11}"
-    print(head)
+    print(
+        f"  {'#':>2}  {'change':<32} {'impact $/yr':>12} {'± SE':>10} {'C':>3} "
+        f"{'risk':>5} {'score':>11}"
+    )
     for row in table.itertuples():
         print(
             f"  {row.rank:>2}  {row.name[:32]:<32} {row.impact_usd_per_year:>12,.0f} "

@@ -281,12 +281,12 @@ def flow(process: Process, economics: Economics, draws: Draws) -> Flow:
     exit_abs = np.where(waiting, leave, exit_abs)
     # The requisition's close ends everything still under way.
     req_close = close[draws.req]
-    kept = arrival < req_close
+    kept = arrival <= req_close  # <=: with an instant schedule the hire arrives at the close
     open_end = exit_abs > req_close
     outcome = np.where(open_end & (outcome != HIRED), CLOSED, outcome)
     exit_abs = np.minimum(exit_abs, req_close)
-    rounds = np.minimum(rounds, np.searchsorted(days, req_close - arrival, side="left"))
-    debriefed &= arrival + debrief_day < req_close
+    rounds = np.minimum(rounds, np.searchsorted(days, req_close - arrival, side="right"))
+    debriefed &= arrival + debrief_day <= req_close
     per_round, debrief_cost = round_costs(process, economics)
     cumulative = np.concatenate([[0.0], np.cumsum(per_round)])
     cost = np.where(kept, cumulative[rounds] + debriefed * debrief_cost, 0.0)
@@ -437,5 +437,5 @@ def expected_normal_order_stats(n: int) -> np.ndarray:
     # Density of the g-th largest: n C(n-1, g-1) F^(n-g) (1-F)^(g-1) f, summed on the grid.
     log_c = np.log(n) + special.gammaln(n) - special.gammaln(g) - special.gammaln(n - g + 1)
     with np.errstate(divide="ignore"):
-        log_f = log_c + (n - g) * np.log(cdf) + (g - 1) * np.log1p(-cdf) + np.log(pdf)
+        log_f = log_c + special.xlogy(n - g, cdf) + special.xlog1py(g - 1, -cdf) + np.log(pdf)
     return (np.exp(log_f) * z).sum(axis=1) * dz

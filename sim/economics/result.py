@@ -212,7 +212,7 @@ class RequisitionResult:
                     "stipend",
                     "yearly_value",
                 )
-            },  # fmt: skip
+            },
             "accept_probability": a["accept_p"],
             "accepted": a["accepted"],
             "performance": a["performance"],

@@ -191,7 +191,7 @@ class Withdrawal:
         --------
         >>> w = Withdrawal(shape=2.16, scale_days=13.0)
         >>> round(float(w.survival(7.0)), 3), round(float(w.survival(14.0)), 3)
-        (0.774, 0.313)
+        (0.769, 0.309)
         """
         import numpy as np
 
@@ -247,7 +247,7 @@ class Applicants:
 
 @dataclass(frozen=True)
 class Acceptance:
-    """Offer acceptance: ``logit P = intercept + value_slope * ln(offer / outside) - day_slope * d``.
+    """Offer acceptance: ``logit P = intercept + value_slope * ln(offer/outside) - day_slope * d``.
 
     ``offer`` and ``outside`` are yearly values (dollars); ``d`` is the days from the
     candidate's application to the offer.

@@ -66,7 +66,8 @@ class Variants:
     >>> econ = load_economics(amex)
     >>> crn = Variants(n=512, rng=3)
     >>> base, short = crn.run(amex, econ), crn.run(with_window(amex, 30), econ)
-    >>> bool((short.applicants().performance.values[:50] == base.applicants().performance.values[:50]).all())
+    >>> a, b = short.applicants().performance.values, base.applicants().performance.values
+    >>> bool((a[:50] == b[:50]).all())
     True
     """
 
