@@ -127,9 +127,6 @@ class Flow:
     accepted: np.ndarray
     accept_p: np.ndarray
     withdraw_day: np.ndarray
-    prior_salary: np.ndarray
-    impact: np.ndarray
-    outside: np.ndarray
     offer: dict[str, np.ndarray]
     interview_cost: np.ndarray
     close: np.ndarray
@@ -137,13 +134,15 @@ class Flow:
     hire: np.ndarray
 
 
-def _applicant_dollars(economics: Economics, draws: Draws) -> tuple[np.ndarray, ...]:
-    """Prior salary, projected impact and outside option (dollars) of every applicant."""
+def applicant_dollars(
+    economics: Economics, draws: Draws, idx: np.ndarray | slice = slice(None)
+) -> tuple[np.ndarray, ...]:
+    """Prior salary, projected impact and outside option (dollars) of applicants ``idx``."""
     a = economics.applicants
-    quality = draws.performance
+    quality = draws.performance[idx]
 
     def tied(rho: float, z: np.ndarray) -> np.ndarray:
-        return rho * quality + np.sqrt(1.0 - rho * rho) * z
+        return rho * quality + np.sqrt(1.0 - rho * rho) * z[idx]
 
     low, high = a.prior_salary_usd
     prior = low + (high - low) * special.ndtr(tied(a.prior_salary_quality_corr, draws.z_prior))
@@ -153,7 +152,7 @@ def _applicant_dollars(economics: Economics, draws: Draws) -> tuple[np.ndarray, 
     outside = (
         prior
         * a.outside_multiple
-        * np.exp(a.outside_quality * quality + a.outside_log_sd * draws.z_outside)
+        * np.exp(a.outside_quality * quality + a.outside_log_sd * draws.z_outside[idx])
     )
     return prior, impact, outside
 
@@ -247,19 +246,25 @@ def flow(process: Process, economics: Economics, draws: Draws) -> Flow:
     first = np.argmax(gone, axis=1)
     rows = np.arange(total)
 
-    def waited(j: np.ndarray | int, e: np.ndarray) -> np.ndarray:
+    def waited(j: np.ndarray | int, e: np.ndarray, who: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore"):
-            return w.scale_days * (e / (factors[j] * tilt)) ** (1.0 / w.shape)
+            return w.scale_days * (e / (factors[j] * tilt[who])) ** (1.0 / w.shape)
 
     rounds = np.where(early, first, np.minimum(stage + 1, n_rounds))
-    exit_rel = np.where(early, starts[first] + waited(first, spell_e[rows, first]), np.nan)
+    exit_rel = np.full(total, np.nan)
+    quit_ = np.flatnonzero(early)
+    exit_rel[quit_] = starts[first[quit_]] + waited(
+        first[quit_], spell_e[quit_, first[quit_]], quit_
+    )
     outcome = np.where(early, WITHDREW, REJECTED)
     gated = ~early & (stage < n_rounds)
     exit_rel = np.where(gated, days[np.minimum(stage, n_rounds - 1)], exit_rel)
     # The wait after the last round: until the debrief's decision, then (approved) an offer.
     last = days[-1]
     reached = ~early & ~gated
-    last_wait = waited(n_rounds, spell_e[:, -1])
+    last_wait = np.full(total, np.inf)
+    at_end = np.flatnonzero(reached)
+    last_wait[at_end] = waited(n_rounds, spell_e[at_end, -1], at_end)
     decision_gone = reached & (last_wait < debrief_day - last)
     exit_rel = np.where(decision_gone, last + last_wait, exit_rel)
     outcome = np.where(decision_gone, WITHDREW, outcome)
@@ -268,9 +273,16 @@ def flow(process: Process, economics: Economics, draws: Draws) -> Flow:
     exit_rel = np.where(debriefed & ~approved, debrief_day, exit_rel)
     ready = arrival + debrief_day + sched.offer_delay_days
     leave = arrival + last + last_wait  # when an approved candidate would walk away
-    prior, impact, outside = _applicant_dollars(economics, draws)
-    parts = offer_parts(process, economics, prior, impact)
-    offers = _offers(draws, economics, approved, ready, leave, parts["yearly_value"], outside)
+    # Dollars only matter for the approved (the others' come with the tables).
+    chosen = np.flatnonzero(approved)
+    prior, impact, outside = applicant_dollars(economics, draws, chosen)
+    some = offer_parts(process, economics, prior, impact)
+    parts = {k: np.full(total, np.nan) for k in some}
+    for k, v in some.items():
+        parts[k][chosen] = v
+    value_ratio = np.full(total, np.nan)
+    value_ratio[chosen] = np.log(some["yearly_value"] / outside)
+    offers = _offers(draws, economics, approved, ready, leave, value_ratio)
     close, hire, offer_day, accepted, accept_p = offers
     exit_abs = arrival + exit_rel
     offered = np.isfinite(offer_day)
@@ -291,7 +303,9 @@ def flow(process: Process, economics: Economics, draws: Draws) -> Flow:
     cumulative = np.concatenate([[0.0], np.cumsum(per_round)])
     cost = np.where(kept, cumulative[rounds] + debriefed * debrief_cost, 0.0)
     withdraw_day = np.where(outcome == WITHDREW, exit_abs - arrival, np.nan)
-    parts = {k: np.where(offered, v, np.nan) for k, v in parts.items()}
+    not_offered = chosen[~offered[chosen]]
+    for v in parts.values():
+        v[not_offered] = np.nan
     return Flow(
         draws=draws,
         kept=kept,
@@ -304,9 +318,6 @@ def flow(process: Process, economics: Economics, draws: Draws) -> Flow:
         accepted=accepted,
         accept_p=accept_p,
         withdraw_day=withdraw_day,
-        prior_salary=prior,
-        impact=impact,
-        outside=outside,
         offer=parts,
         interview_cost=cost,
         close=close,
@@ -321,8 +332,7 @@ def _offers(
     approved: np.ndarray,
     ready: np.ndarray,
     leave: np.ndarray,
-    offer_value: np.ndarray,
-    outside: np.ndarray,
+    value_ratio: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
     """Offers, one requisition at a time in parallel: the best approved candidate waiting.
 
@@ -354,7 +364,6 @@ def _offers(
     free = np.zeros(n_req)
     is_open = np.ones(n_req, dtype=bool)
     done = ~valid
-    value_ratio = np.log(offer_value / outside)
     for _ in range(width):
         start = np.maximum(free[:, None], t_ready)
         usable = ~done & (t_leave > start)

@@ -18,6 +18,7 @@ from .requisition import (
     WITHDREW,
     Flow,
     _range,
+    applicant_dollars,
     equity_value,
 )
 from .spec import Economics
@@ -84,9 +85,6 @@ class RequisitionResult:
                 "accept_p": f.accept_p,
                 "withdraw_day": f.withdraw_day,
                 "performance": d.performance,
-                "prior_salary": f.prior_salary,
-                "projected_impact": f.impact,
-                "outside_option": f.outside,
                 "interview_cost": f.interview_cost,
                 **{f"offer_{k}": v for k, v in f.offer.items()},
             }
@@ -184,6 +182,16 @@ class RequisitionResult:
         ``projected_impact``, ``outside_option``, ``interview_cost``.
         """
         a = self._a
+        dollars = [
+            np.concatenate(parts)
+            for parts in zip(
+                *(
+                    [x[f.kept] for x in applicant_dollars(self.economics, f.draws)]
+                    for f in self.flows
+                ),
+                strict=True,
+            )
+        ]
         names = ["applied", *(r.name for r in self.process.rounds), "debrief", "offer"]
         stage = np.where(
             a["offered"],
@@ -216,9 +224,9 @@ class RequisitionResult:
             "accept_probability": a["accept_p"],
             "accepted": a["accepted"],
             "performance": a["performance"],
-            "prior_salary": a["prior_salary"],
-            "projected_impact": a["projected_impact"],
-            "outside_option": a["outside_option"],
+            "prior_salary": dollars[0],
+            "projected_impact": dollars[1],
+            "outside_option": dollars[2],
             "interview_cost": a["interview_cost"],
         }
         return pd.DataFrame(frame)
