@@ -33,6 +33,7 @@ def __getattr__(name: str) -> object:
         return requisitions
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
+
 __all__ = [
     "DECISIONS",
     "HIRE",

@@ -244,7 +244,6 @@ def flow(process: Process, economics: Economics, draws: Draws) -> Flow:
     gone &= np.arange(n_rounds) <= stage[:, None]  # only waits before rounds they attend
     early = gone.any(axis=1)
     first = np.argmax(gone, axis=1)
-    rows = np.arange(total)
 
     def waited(j: np.ndarray | int, e: np.ndarray, who: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore"):

@@ -64,7 +64,8 @@ class ProcessEconomics(Explorer):
     >>> from sim.widgets.economics import ProcessEconomics
     >>> explorer = ProcessEconomics(sim.load_process("amex_ai_pm_2026"), n=512, rng=0)
     >>> explorer.set_state(window_days=30, offer_level=0.5)
-    >>> again = Variants(512, explorer.seed).run(explorer.current_process, explorer.current_economics)
+    >>> crn = Variants(512, explorer.seed)
+    >>> again = crn.run(explorer.current_process, explorer.current_economics)
     >>> explorer.metrics == again.summary()
     True
     """
@@ -180,5 +181,5 @@ class ProcessEconomics(Explorer):
                 "Net value / requisition",
                 m["net_value_per_requisition"],
                 dollars,
-            ),  # fmt: skip
+            ),
         ]
