@@ -28,7 +28,7 @@ from ._base import Explorer, dollars, float_slider, heading, int_slider, number,
 __all__ = ["ProcessEconomics"]
 
 #: Windows (days) on the net-value curve.
-CURVE_WINDOWS = (15, 20, 30, 45, 60, 90)
+CURVE_WINDOWS = (20, 30, 45, 60)
 _TOPS = ("base_salary_usd", "bonus_pct_of_base", "equity_pct", "sign_on_usd")
 
 
