@@ -219,59 +219,87 @@ def round_costs(process: Process, economics: Economics) -> tuple[np.ndarray, flo
     return per_round, float(debrief)
 
 
-def flow(process: Process, economics: Economics, draws: Draws) -> Flow:
-    """Run one block's applicants through the schedule, the offers and the deadline."""
+def _schedule(process: Process, economics: Economics) -> dict[str, Any]:
+    """Round days (R,), each wait's planned length and start, hazard factors (R + 1,)."""
     days = np.array([r.day for r in process.rounds], dtype=float)
-    n_rounds = days.size
-    if draws.spell_e.shape[1] != n_rounds + 1:
-        raise fail("draws", "were drawn for a process with another number of rounds")
-    debrief_day = float(process.debrief.day if process.debrief.day is not None else days[-1])
-    sched, w = economics.schedule, economics.withdrawal
+    w, sched = economics.withdrawal, economics.schedule
     lengths = np.diff(days, prepend=0.0)
-    starts = days - lengths
-    factors = np.full(n_rounds + 1, w.booked_factor)
+    factors = np.full(days.size + 1, w.booked_factor)
     factors[0] = w.silent_factor
     factors[-1] = w.booked_factor if sched.decision_date_told else w.silent_factor
-    # A wait of L days is survived iff its unit exponential exceeds the cumulative hazard
-    # factor * exp(quality * Y) * (L / scale) ** shape; only the wait that ends in a
-    # withdrawal needs its time, so powers are taken once per applicant, not per wait.
+    debrief_day = process.debrief.day if process.debrief.day is not None else days[-1]
+    return {
+        "days": days,
+        "lengths": lengths,
+        "starts": days - lengths,
+        "factors": factors,
+        "debrief_day": float(debrief_day),
+    }
+
+
+def _to_the_debrief(plan: dict[str, Any], w: Any, draws: Draws) -> dict[str, np.ndarray]:
+    """Waits, rounds and gates up to the committee's decision, for every applicant.
+
+    A wait of L days is survived iff its unit exponential exceeds the cumulative hazard
+    ``factor * exp(quality * Y) * (L / scale) ** shape``; only the wait that ends in a
+    withdrawal needs its time, so powers are taken once per applicant, not per wait.
+    """
+    days, lengths, factors = plan["days"], plan["lengths"], plan["factors"]
+    n_rounds, debrief_day = days.size, plan["debrief_day"]
     tilt = np.exp(w.quality * draws.performance)
-    spell_e = draws.spell_e
-    stage, arrival = draws.stage.astype(np.int64), draws.arrival
-    total = arrival.size
-    cumulative_hazard = factors[:n_rounds] * (lengths / w.scale_days) ** w.shape
-    gone = spell_e[:, :n_rounds] < tilt[:, None] * cumulative_hazard
+    spell_e, stage = draws.spell_e, draws.stage.astype(np.int64)
+    total = stage.size
+    gone = spell_e[:, :n_rounds] < tilt[:, None] * (
+        factors[:n_rounds] * (lengths / w.scale_days) ** w.shape
+    )
     gone &= np.arange(n_rounds) <= stage[:, None]  # only waits before rounds they attend
     early = gone.any(axis=1)
     first = np.argmax(gone, axis=1)
 
-    def waited(j: np.ndarray | int, e: np.ndarray, who: np.ndarray) -> np.ndarray:
+    def waited(j: np.ndarray | int, who: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore"):
+            e = spell_e[who, j]
             return w.scale_days * (e / (factors[j] * tilt[who])) ** (1.0 / w.shape)
 
     rounds = np.where(early, first, np.minimum(stage + 1, n_rounds))
     exit_rel = np.full(total, np.nan)
     quit_ = np.flatnonzero(early)
-    exit_rel[quit_] = starts[first[quit_]] + waited(
-        first[quit_], spell_e[quit_, first[quit_]], quit_
-    )
+    exit_rel[quit_] = plan["starts"][first[quit_]] + waited(first[quit_], quit_)
     outcome = np.where(early, WITHDREW, REJECTED)
     gated = ~early & (stage < n_rounds)
     exit_rel = np.where(gated, days[np.minimum(stage, n_rounds - 1)], exit_rel)
     # The wait after the last round: until the debrief's decision, then (approved) an offer.
-    last = days[-1]
     reached = ~early & ~gated
     last_wait = np.full(total, np.inf)
     at_end = np.flatnonzero(reached)
-    last_wait[at_end] = waited(n_rounds, spell_e[at_end, -1], at_end)
-    decision_gone = reached & (last_wait < debrief_day - last)
-    exit_rel = np.where(decision_gone, last + last_wait, exit_rel)
-    outcome = np.where(decision_gone, WITHDREW, outcome)
+    last_wait[at_end] = waited(n_rounds, at_end)
+    decision_gone = reached & (last_wait < debrief_day - days[-1])
+    exit_rel = np.where(decision_gone, days[-1] + last_wait, exit_rel)
     debriefed = reached & ~decision_gone
     approved = debriefed & draws.approved
-    exit_rel = np.where(debriefed & ~approved, debrief_day, exit_rel)
+    return {
+        "rounds": rounds,
+        "exit_rel": np.where(debriefed & ~approved, debrief_day, exit_rel),
+        "outcome": np.where(decision_gone, WITHDREW, outcome),
+        "debriefed": debriefed,
+        "approved": approved,
+        "last_wait": last_wait,
+    }
+
+
+def flow(process: Process, economics: Economics, draws: Draws) -> Flow:
+    """Run one block's applicants through the schedule, the offers and the deadline."""
+    plan = _schedule(process, economics)
+    days, debrief_day = plan["days"], plan["debrief_day"]
+    if draws.spell_e.shape[1] != days.size + 1:
+        raise fail("draws", "were drawn for a process with another number of rounds")
+    sched = economics.schedule
+    before = _to_the_debrief(plan, economics.withdrawal, draws)
+    rounds, exit_rel, outcome = before["rounds"], before["exit_rel"], before["outcome"]
+    debriefed, approved = before["debriefed"], before["approved"]
+    arrival, total = draws.arrival, draws.arrival.size
     ready = arrival + debrief_day + sched.offer_delay_days
-    leave = arrival + last + last_wait  # when an approved candidate would walk away
+    leave = arrival + days[-1] + before["last_wait"]  # when an approved candidate walks away
     # Dollars only matter for the approved (the others' come with the tables).
     chosen = np.flatnonzero(approved)
     prior, impact, outside = applicant_dollars(economics, draws, chosen)
