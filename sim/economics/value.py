@@ -120,13 +120,14 @@ def kaplan_meier(durations: np.ndarray, events: np.ndarray) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         survival = np.cumprod(1.0 - deaths / at_risk)
         green = np.cumsum(deaths / (at_risk * (at_risk - deaths)))
+        se = survival * np.sqrt(green)  # NaN once survival reaches 0
     return pd.DataFrame(
         {
             "time": times,
             "at_risk": at_risk,
             "events": deaths,
             "survival": survival,
-            "se": survival * np.sqrt(green),
+            "se": se,
         }
     )
 
