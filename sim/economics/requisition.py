@@ -287,14 +287,30 @@ def _to_the_debrief(plan: dict[str, Any], w: Any, draws: Draws) -> dict[str, np.
     }
 
 
-def flow(process: Process, economics: Economics, draws: Draws) -> Flow:
-    """Run one block's applicants through the schedule, the offers and the deadline."""
+def flow(
+    process: Process, economics: Economics, draws: Draws, memo: dict[str, Any] | None = None
+) -> Flow:
+    """Run one block's applicants through the schedule, the offers and the deadline.
+
+    ``memo`` (a dict owned by the caller, one per ``draws``) keeps the part up to the
+    debrief, which an offer change does not touch.
+    """
     plan = _schedule(process, economics)
     days, debrief_day = plan["days"], plan["debrief_day"]
     if draws.spell_e.shape[1] != days.size + 1:
         raise fail("draws", "were drawn for a process with another number of rounds")
     sched = economics.schedule
-    before = _to_the_debrief(plan, economics.withdrawal, draws)
+    if memo is None:
+        before = _to_the_debrief(plan, economics.withdrawal, draws)
+    else:
+        key = repr(
+            (plan["days"].tolist(), plan["factors"].tolist(), debrief_day, economics.withdrawal)
+        )
+        if key not in memo:
+            if len(memo) >= 32:
+                memo.clear()
+            memo[key] = _to_the_debrief(plan, economics.withdrawal, draws)
+        before = memo[key]
     rounds, exit_rel, outcome = before["rounds"], before["exit_rel"], before["outcome"]
     debriefed, approved = before["debriefed"], before["approved"]
     arrival, total = draws.arrival, draws.arrival.size
@@ -325,7 +341,7 @@ def flow(process: Process, economics: Economics, draws: Draws) -> Flow:
     outcome = np.where(open_end & (outcome != HIRED), CLOSED, outcome)
     exit_abs = np.minimum(exit_abs, req_close)
     rounds = np.minimum(rounds, np.searchsorted(days, req_close - arrival, side="right"))
-    debriefed &= arrival + debrief_day <= req_close
+    debriefed = debriefed & (arrival + debrief_day <= req_close)  # (memo: never in place)
     per_round, debrief_cost = round_costs(process, economics)
     cumulative = np.concatenate([[0.0], np.cumsum(per_round)])
     cost = np.where(kept, cumulative[rounds] + debriefed * debrief_cost, 0.0)

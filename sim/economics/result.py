@@ -66,31 +66,9 @@ class RequisitionResult:
 
     # ------------------------------------------------------------------ arrays
     @cached_property
-    def _a(self) -> dict[str, np.ndarray]:
+    def _a(self) -> _Columns:
         """Per-applicant arrays of every block, concatenated (kept applicants only)."""
-        out: dict[str, list[np.ndarray]] = {}
-        for f in self.flows:
-            keep, d = f.kept, f.draws
-            pieces = {
-                "requisition": d.first + d.req,
-                "arrival": d.arrival,
-                "exit": f.exit,
-                "outcome": f.outcome,
-                "rounds_held": f.rounds_held,
-                "debriefed": f.debriefed,
-                "approved": d.approved & f.debriefed,
-                "offered": f.offered,
-                "offer_day": f.offer_day,
-                "accepted": f.accepted,
-                "accept_p": f.accept_p,
-                "withdraw_day": f.withdraw_day,
-                "performance": d.performance,
-                "interview_cost": f.interview_cost,
-                **{f"offer_{k}": v for k, v in f.offer.items()},
-            }
-            for key, value in pieces.items():
-                out.setdefault(key, []).append(value[keep])
-        return {k: np.concatenate(v) for k, v in out.items()}
+        return _Columns(self.flows)
 
     @cached_property
     def _r(self) -> dict[str, np.ndarray]:
@@ -295,6 +273,41 @@ class RequisitionResult:
             "net_value_per_requisition_se": _se(net),
             "net_value_per_hire": _ratio(net.sum(), hires),
         }
+
+
+_COLUMNS = {
+    "requisition": lambda f: f.draws.first + f.draws.req,
+    "arrival": lambda f: f.draws.arrival,
+    "exit": lambda f: f.exit,
+    "outcome": lambda f: f.outcome,
+    "rounds_held": lambda f: f.rounds_held,
+    "debriefed": lambda f: f.debriefed,
+    "approved": lambda f: f.draws.approved & f.debriefed,
+    "offered": lambda f: f.offered,
+    "offer_day": lambda f: f.offer_day,
+    "accepted": lambda f: f.accepted,
+    "accept_p": lambda f: f.accept_p,
+    "withdraw_day": lambda f: f.withdraw_day,
+    "performance": lambda f: f.draws.performance,
+    "interview_cost": lambda f: f.interview_cost,
+}
+
+
+class _Columns:
+    """Per-applicant columns, concatenated over blocks on first use (a summary needs few)."""
+
+    def __init__(self, flows: tuple[Flow, ...]) -> None:
+        self._flows = flows
+        self._done: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key not in self._done:
+            if key in _COLUMNS:
+                get = _COLUMNS[key]
+            else:  # an offer part: offer_base_salary, ...
+                get = lambda f: f.offer[key.removeprefix("offer_")]  # noqa: E731
+            self._done[key] = np.concatenate([get(f)[f.kept] for f in self._flows])
+        return self._done[key]
 
 
 def _ratio(num: float, den: float) -> float:

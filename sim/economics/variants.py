@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 import pandas as pd
 
@@ -76,13 +77,15 @@ class Variants:
         self.seed = as_seed_sequence(rng)
         self.workers = workers
         self._draws: dict[str, list[Draws]] = {}
+        self._memo: dict[int, dict[str, Any]] = {}  # per block of draws: waits to the debrief
 
     def draws(self, process: Process, economics: Economics) -> list[Draws]:
         """The blocks of draws for this variant (cached)."""
         key = draws_key(process, economics)
         if key not in self._draws:
             if len(self._draws) >= 8:  # bounded: a slider session can visit many structures
-                self._draws.pop(next(iter(self._draws)))
+                for block in self._draws.pop(next(iter(self._draws))):
+                    self._memo.pop(id(block), None)
             self._draws[key] = run_blocks(
                 process, economics, self.n, self.seed, workers=self.workers, step=lambda d: d
             )
@@ -91,7 +94,10 @@ class Variants:
     def run(self, process: Process, economics: Economics) -> RequisitionResult:
         """Requisitions of one variant (validated with :meth:`Economics.check`)."""
         economics.check(process)
-        flows = tuple(flow(process, economics, d) for d in self.draws(process, economics))
+        blocks = self.draws(process, economics)
+        flows = tuple(
+            flow(process, economics, d, self._memo.setdefault(id(d), {})) for d in blocks
+        )
         return RequisitionResult(process=process, economics=economics, flows=flows)
 
 
