@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 from scipy import special, stats
 
+from .. import HIRE
 from ..engine import RandomLike, as_seed_sequence, simulate
 from ..errors import check_int, fail
-from ..model import HIRE
 from ..spec import Process
 from .spec import Economics
 
