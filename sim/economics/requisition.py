@@ -25,9 +25,9 @@ from scipy import special, stats
 
 from .. import HIRE
 from ..engine import RandomLike, as_seed_sequence, simulate
-from ..errors import check_int, fail
+from ..errors import fail
 from ..spec import Process
-from .spec import Economics
+from .spec import Economics, check_count
 
 __all__ = ["BLOCK", "OUTCOMES", "Draws", "Flow", "draw_block", "flow", "run_blocks"]
 
@@ -455,9 +455,9 @@ def run_blocks(
 
     ``step`` replaces :func:`flow` (e.g. ``lambda draws: draws`` keeps the draws).
     """
-    check_int("n", n, 1)
-    check_int("chunk_size", chunk_size, 1)
-    check_int("workers", workers, 1)
+    check_count("n", n, 1)
+    check_count("chunk_size", chunk_size, 1)
+    check_count("workers", workers, 1)
     root = as_seed_sequence(rng)
     blocks = [(b, min(BLOCK, n - b * BLOCK)) for b in range(-(-n // BLOCK))]
     per_chunk = max(1, -(-chunk_size // BLOCK))
@@ -481,7 +481,7 @@ def expected_normal_order_stats(n: int) -> np.ndarray:
     >>> [round(float(v), 4) for v in expected_normal_order_stats(2)]
     [0.5642, -0.5642]
     """
-    check_int("n", n, 1)
+    check_count("n", n, 1)
     z = np.linspace(-9.0, 9.0, 6001)
     dz = z[1] - z[0]
     cdf, pdf = stats.norm.cdf(z), stats.norm.pdf(z)

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+
 from ..errors import Issue, SpecError
 from ..spec import Process
 
@@ -33,6 +35,7 @@ __all__ = [
     "Schedule",
     "Value",
     "Withdrawal",
+    "check_count",
 ]
 
 #: What an offer part can follow (per-applicant dollars).
@@ -84,6 +87,19 @@ class _Check:
     def done(self) -> None:
         if self.issues:
             raise SpecError(self.issues)
+
+
+def check_count(name: str, value: Any, low: int) -> int:
+    """``value`` as an int if it is a whole number >= ``low`` (not a bool), else SpecError.
+
+    Examples
+    --------
+    >>> check_count("n", 5, 1)
+    5
+    """
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        raise SpecError([Issue(name, f"must be an integer >= {low}", value)])
+    return int(value)
 
 
 def _set(obj: Any, **values: Any) -> None:
@@ -193,7 +209,6 @@ class Withdrawal:
         >>> round(float(w.survival(7.0)), 3), round(float(w.survival(14.0)), 3)
         (0.769, 0.309)
         """
-        import numpy as np
 
         days = np.asarray(days, dtype=float)
         hazard = factor * (days / self.scale_days) ** self.shape
@@ -322,7 +337,6 @@ class OfferPart:
 
     def evaluate(self, sources: Mapping[str, Any]) -> Any:
         """The part for each applicant, shape of the source arrays."""
-        import numpy as np
 
         if self.follows is None:
             return np.full(np.shape(next(iter(sources.values()))), float(self.value))

@@ -21,12 +21,12 @@ import pandas as pd
 from scipy import optimize
 
 from ..engine import RandomLike, simulate
-from ..errors import check_int, fail
+from ..errors import fail
 from ..spec import Process
 from ..theory import naylor_shine
 from .requisition import WITHDREW, expected_normal_order_stats
 from .result import RequisitionResult
-from .spec import Economics
+from .spec import Economics, check_count
 
 __all__ = [
     "calibrate_intercept",
@@ -189,7 +189,7 @@ def murphy_top_down(validity: float, n_applicants: int, acceptance: float) -> fl
     >>> murphy_top_down(0.5, 10, 0.5) < murphy_top_down(0.5, 10, 1.0)
     True
     """
-    check_int("n_applicants", n_applicants, 1)
+    check_count("n_applicants", n_applicants, 1)
     if not 0 < acceptance <= 1:
         raise fail("acceptance", "must be in (0, 1]", acceptance)
     g = np.arange(n_applicants)

@@ -19,9 +19,10 @@ import plotly.graph_objects as go
 from .. import _plots_economics as plots
 from ..economics import BLOCK, Economics, load_economics
 from ..economics.changes import with_window, without_round
+from ..economics.spec import check_count
 from ..economics.variants import Variants, window_curve
 from ..engine import RandomLike, as_seed_sequence
-from ..errors import check_int, fail
+from ..errors import fail
 from ..spec import Process
 from ._base import Explorer, dollars, float_slider, heading, int_slider, number, percent
 
@@ -82,7 +83,7 @@ class ProcessEconomics(Explorer):
         super().__init__()
         if not isinstance(process, Process):
             raise fail("process", "must be a Process (see sim.load_process)", process)
-        check_int("n", n, 1)
+        check_count("n", n, 1)
         self.process = process
         self.economics = load_economics(process) if economics is None else economics
         self.economics.check(process)
