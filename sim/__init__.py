@@ -29,12 +29,19 @@ from .spec import (
 __version__ = "0.1.0"
 
 #: Subpackages loaded on first attribute access (``import sim`` stays light).
-_LAZY = ("analysis", "app", "cli", "debrief", "plots", "rules", "theory", "transcript", "widgets")
+_LAZY = (
+    "analysis", "app", "cli", "debrief", "economics", "plots", "rules", "theory", "transcript",
+    "widgets",
+)  # fmt: skip
+#: Functions of the layers above the core, loaded the same way: name -> module.
+_LAZY_FUNCTIONS = {"requisitions": "economics"}
 
 
 def __getattr__(name: str) -> object:
     if name in _LAZY:
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _LAZY_FUNCTIONS:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY_FUNCTIONS[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

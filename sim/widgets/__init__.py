@@ -10,12 +10,14 @@ figures from :mod:`sim.plots`. ``import sim`` never imports this package.
 :class:`WhatIfExplorer`  one candidate's levels and framing
 :class:`DebriefRoom`     speaking order, anchoring, protocol, veto holder
 :class:`PanelDesigner`   interviewers per round, noise, halo
+:class:`ProcessEconomics` the 45-day window, rounds, offer: cost and value
 =======================  =================================================
 """
 
 from .debrief_room import DebriefRoom
+from .economics import ProcessEconomics
 from .panel import PanelDesigner
 from .weights import WeightExplorer
 from .what_if import WhatIfExplorer
 
-__all__ = ["DebriefRoom", "PanelDesigner", "WeightExplorer", "WhatIfExplorer"]
+__all__ = ["DebriefRoom", "PanelDesigner", "ProcessEconomics", "WeightExplorer", "WhatIfExplorer"]
