@@ -25,6 +25,7 @@ import solara.lab
 from ..io import load_process, load_profiles
 from . import ENV_DEFAULTS, build_app, settings_from_env
 from .admission import Room
+from .plotly_bundle import BundleLoader, serve_by_url
 
 __all__ = ["ROOM", "SETTINGS", "Page"]
 
@@ -44,6 +45,9 @@ CSS = """
 .hcs-glossary { max-width: 75em; }
 .hcs-full { max-width: 40em; margin: 4em auto; font-size: 1.1em; line-height: 1.5; }
 """
+
+
+serve_by_url()
 
 
 def _warm_up() -> None:
@@ -84,6 +88,29 @@ def Page() -> None:
 
 @solara.component
 def Explorers() -> None:
+    """plotly.js loads in the browser first, then the explorers are built and shown."""
+    loader = solara.use_memo(BundleLoader, [])
+    ready, set_ready = solara.use_state(False)
+
+    def watch() -> Any:
+        def done(_: Any = None) -> None:
+            set_ready(True)
+
+        if loader.loaded or loader.error:
+            done()
+        loader.observe(done, names=["loaded", "error"])
+        return lambda: loader.unobserve(done, names=["loaded", "error"])
+
+    solara.use_effect(watch, [])
+    solara.display(loader)
+    if ready:
+        Built()
+    else:
+        solara.HTML(tag="p", unsafe_innerHTML="Loading the explorers…", classes=["hcs-loading"])
+
+
+@solara.component
+def Built() -> None:
     """This participant's :func:`sim.app.build_app`, built once per page."""
     page = solara.use_memo(lambda: build_app(**SETTINGS), [])
     solara.display(page)

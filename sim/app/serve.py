@@ -152,12 +152,20 @@ def server_environment(options: argparse.Namespace, port: int) -> dict[str, str]
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         "SOLARA_ASSETS_PROXY": "True",
         "SOLARA_ASSETS_CDN": NO_CDN,
+        # plotly's widget bundle as a file the browsers can cache (see sim.app.page).
+        "SOLARA_ASSETS_EXTRA_LOCATIONS": str(_plotly_package_data()),
         # Many pages share two cores: one BLAS thread per computation beats several
         # fighting for them (benchmarks/bench_widgets.py: ~3x on two cores).
         "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1"),
         "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
         "MKL_NUM_THREADS": os.environ.get("MKL_NUM_THREADS", "1"),
     }
+
+
+def _plotly_package_data() -> Any:
+    import importlib.resources
+
+    return importlib.resources.files("plotly") / "package_data"
 
 
 def run(options: argparse.Namespace) -> int:
