@@ -143,6 +143,10 @@ class Server:
                 pss += getattr(info, "pss", info.rss)
         return {"rss": rss, "pss": pss, "processes": len(processes)}
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system, s) used so far by the server and its children."""
+        return _cpu_seconds(psutil.Process(self.proc.pid))
+
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -153,6 +157,22 @@ class Server:
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=10)
         self._log.close()
+
+
+def _cpu_seconds(root: psutil.Process, name: str = "") -> float:
+    """CPU seconds of ``root`` and its descendants (only those whose name has ``name``)."""
+    total = 0.0
+    for proc in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            if name in proc.name():
+                times = proc.cpu_times()
+                total += times.user + times.system
+    return total
+
+
+def browser_cpu_seconds() -> float:
+    """CPU seconds of the Chromium processes this benchmark started."""
+    return _cpu_seconds(psutil.Process(), "chrom")
 
 
 # --------------------------------------------------------------------------- the pages
@@ -231,6 +251,7 @@ async def measure(n: int, args: argparse.Namespace) -> dict:
 async def _drive(browser, server: Server, n: int, args: argparse.Namespace, up: float) -> dict:
     blocked: list[str] = []
     pages, renders, memory = [], [], []
+    cpu = {"server": server.cpu_seconds(), "browser": browser_cpu_seconds()}
     for start in range(0, n, args.at_once):
         wave = min(args.at_once, n - start)
         opened = await asyncio.gather(
@@ -239,7 +260,13 @@ async def _drive(browser, server: Server, n: int, args: argparse.Namespace, up: 
         pages += [page for _, page, _ in opened]
         renders += [seconds for _, _, seconds in opened]
     memory.append(server.memory())
+    load_cpu = {
+        "server": server.cpu_seconds() - cpu["server"],
+        "browser": browser_cpu_seconds() - cpu["browser"],
+    }
+    before = server.cpu_seconds()
     turns = await slider_turns(pages, max(1, args.presses // n) if n > 1 else args.presses)
+    press_cpu = (server.cpu_seconds() - before) / len(turns)
     memory.append(server.memory())
     together = await slider_together(pages, args.rounds) if n > 1 else []
     memory.append(server.memory())
@@ -253,6 +280,10 @@ async def _drive(browser, server: Server, n: int, args: argparse.Namespace, up: 
         "rss_gb": peak["rss"] / 1e9,
         "pss_gb": max(m["pss"] for m in memory) / 1e9,
         "processes": peak["processes"],
+        "server_cpu_s_per_load": load_cpu["server"] / n,
+        "browser_cpu_s_per_load": load_cpu["browser"] / n,
+        "server_cpu_s_per_press": press_cpu,
+        "load_average": os.getloadavg()[0],
         "blocked_requests": len(blocked),
     }
 
@@ -284,6 +315,17 @@ def report(rows: list[dict], args: argparse.Namespace) -> None:
             f"{r['processes']:>5} {r['blocked_requests']:>7}"
         )
     print(
+        "CPU seconds, which the machine's other work does not inflate: per page load, "
+        "server and browser; per slider press, server"
+    )
+    for r in rows:
+        print(
+            f"{r['n']:>3} server {r['server_cpu_s_per_load']:.2f} s/load, browser "
+            f"{r['browser_cpu_s_per_load']:.2f} s/load, server "
+            f"{1000 * r['server_cpu_s_per_press']:.0f} ms/press; 1-min load average "
+            f"{r['load_average']:.1f} on {os.cpu_count()} cores"
+        )
+    print(
         f"targets: N=30 RSS <= {TARGETS['memory_gb']} GB; first render <= "
         f"{TARGETS['first_render_s']:.0f} s with 10 loading at once (max over pages); slider "
         f"median <= {TARGETS['slider_median_s']} s with 30 open"
@@ -312,6 +354,10 @@ def report(rows: list[dict], args: argparse.Namespace) -> None:
                 "rss_gb": r["rss_gb"],
                 "pss_gb": r["pss_gb"],
                 "blocked_requests": r["blocked_requests"],
+                "server_cpu_s_per_load": r["server_cpu_s_per_load"],
+                "browser_cpu_s_per_load": r["browser_cpu_s_per_load"],
+                "server_cpu_s_per_press": r["server_cpu_s_per_press"],
+                "load_average": r["load_average"],
             }
             for r in rows
         ],
@@ -330,7 +376,10 @@ def main() -> None:
     parser.add_argument("--server", choices=("solara", "voila"), default="solara")
     parser.add_argument("--pool-size", type=int, default=0, help="voila: preheated kernels")
     args = parser.parse_args()
-    rows = [asyncio.run(measure(n, args)) for n in args.n]
+    rows = []
+    for n in args.n:
+        rows.append(asyncio.run(measure(n, args)))
+        print(f"measured N={n}: {json.dumps(rows[-1])}", file=sys.stderr, flush=True)
     report(rows, args)
 
 

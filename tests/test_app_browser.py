@@ -391,7 +391,7 @@ def _room_full(participant, page, server: Server, timings: dict) -> None:
     late = participant()
     late.goto(server.url, timeout=TIMEOUT_MS)
     late.wait_for_selector("text=The room is full", timeout=TIMEOUT_MS)
-    assert late.is_visible("text=All 1 seats of this workshop are taken")
+    assert late.is_visible("text=The one seat of this workshop is taken")
     assert not late.query_selector(READOUT), "a participant beyond the cap got explorers"
     _screenshot(late, "app_room_full.png")
     page.close(run_before_unload=True)  # the first participant leaves

@@ -167,9 +167,8 @@ def build_app(
     """One participant's page: the four explorers, one tab each.
 
     Only the first tab's explorer is built at once; each other one is built
-    the first time its tab is opened. Every plotly FigureWidget loads the
-    plotly.js bundle (~5 MB) in the browser, and one load at a time keeps the
-    first render fast and within anywidget's two-second start-up limit.
+    the first time its tab is opened, so a page's first render computes one
+    explorer, not four (the panel designer alone simulates five pools).
 
     Parameters
     ----------
@@ -214,8 +213,8 @@ def build_app(
     explorers: dict[str, Any] = {}
     holders: list[Any] = []
     panes = []
-    for key, _title_text, intro, glossary in TABS:
-        holder = widgets.VBox([widgets.HTML(f"<p>Loading {html.escape(_title_text)}…</p>")])
+    for key, tab_title, intro, glossary in TABS:
+        holder = widgets.VBox([widgets.HTML(f"<p>Loading {html.escape(tab_title)}…</p>")])
         holders.append(holder)
         parts = [widgets.HTML(f'<p class="hcs-intro">{html.escape(intro.format(n=n))}</p>')]
         if key in ("what_if", "debrief"):

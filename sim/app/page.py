@@ -38,10 +38,7 @@ ROOM = Room(
     int(os.environ.get("HIRING_SIM_MAX_PARTICIPANTS", ENV_DEFAULTS["HIRING_SIM_MAX_PARTICIPANTS"]))
 )
 
-# Tabs as wide as their titles; labels of long competency names in full.
 CSS = """
-.hcs-tabs > .lm-TabBar .lm-TabBar-tab { flex: 0 0 auto; min-width: 9em; max-width: none; }
-.hcs-app .widget-label { overflow: visible; }
 .hcs-glossary { max-width: 75em; }
 .hcs-full { max-width: 40em; margin: 4em auto; font-size: 1.1em; line-height: 1.5; }
 """
@@ -119,13 +116,15 @@ def Built() -> None:
 @solara.component
 def RoomFull(on_retry: Any) -> None:
     """Every seat is taken: say so plainly, and let the participant try again."""
+    seats = "The one seat" if ROOM.capacity == 1 else f"All {ROOM.capacity} seats"
+    taken = "is" if ROOM.capacity == 1 else "are"
     with solara.Column(classes=["hcs-full"]):
         solara.HTML(
             tag="div",
             unsafe_innerHTML=(
                 "<h2>The room is full</h2>"
-                f"<p>All {ROOM.capacity} seats of this workshop are taken, so this page "
-                "cannot open the explorers now.</p>"
+                f"<p>{seats} of this workshop {taken} taken, so this page cannot open "
+                "the explorers now.</p>"
                 "<p>Ask the facilitator for a seat, or try again when someone has closed "
                 "their page.</p>"
             ),
