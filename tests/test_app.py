@@ -147,11 +147,13 @@ def test_candidates_show_the_presets_titles_and_descriptions_not_identifiers():
 def test_every_tab_explains_what_it_shows():
     page = build_app(n=500, seed=1)
     for pane, (_, _, _, glossary) in zip(page.tabs.children, TABS, strict=True):
-        text = pane.children[-1].value
+        text = next(c.value for c in pane.children if "hcs-glossary" in c._dom_classes)
         assert "What the numbers mean" in text
         assert all(term.split(" (")[0] in text for term, _ in glossary)
     # The statistics the issue names as unexplained are explained.
-    everything = " ".join(p.children[-1].value for p in page.tabs.children)
+    everything = " ".join(
+        c.value for p in page.tabs.children for c in p.children if "hcs-glossary" in c._dom_classes
+    )
     for term in ("Validity", "Anchoring α", "Panel noise", "Decision swing", "Tipping points"):
         assert term in everything
 

@@ -353,9 +353,12 @@ def _has_data(page, name: str) -> None:
 
 
 def _screenshot(page, name: str) -> None:
+    """The whole page as a participant scrolls through it (the app scrolls inside its frame)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(500)  # let the page's fade-in finish
+    page.set_viewport_size({"width": 1400, "height": 2600})
+    page.wait_for_timeout(800)  # let the page's fade-in and the figures' resize finish
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 1000})
 
 
 def _other_tabs(page, timings: dict) -> None:

@@ -220,7 +220,7 @@ def build_app(
         if key in ("what_if", "debrief"):
             parts.append(widgets.HTML("", layout={"margin": "0 0 0.6em 0"}))
             parts[-1].add_class("hcs-candidate")
-        panes.append(widgets.VBox([*parts, holder, _glossary(glossary)]))
+        panes.append(widgets.VBox([*parts, _glossary(glossary), holder]))
     tabs = widgets.Tab(children=panes, titles=tuple(t[1] for t in TABS))
     tabs.add_class("hcs-tabs")
 
@@ -283,7 +283,9 @@ def _glossary(items: tuple[tuple[str, str], ...]) -> Any:
     )
     box = widgets.HTML(
         '<details open><summary style="cursor:pointer;font-weight:600">'
-        f'What the numbers mean</summary><ul style="margin:0.3em 0">{rows}</ul></details>'
+        "What the numbers mean</summary>"
+        '<ul style="margin:0.3em 0;columns:2 28em;column-gap:2.5em;font-size:0.9em">'
+        f"{rows}</ul></details>"
     )
     box.add_class("hcs-glossary")
     return box

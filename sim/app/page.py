@@ -40,7 +40,9 @@ ROOM = Room(
 
 CSS = """
 .hcs-glossary { max-width: 75em; }
-.hcs-full { max-width: 40em; margin: 4em auto; font-size: 1.1em; line-height: 1.5; }
+.hcs-full { max-width: 40em; margin: 4em auto !important; padding: 0 1.5em;
+  align-self: center; font-size: 1.1em; line-height: 1.5; }
+.hcs-full .hcs-retry { align-self: flex-start; }
 """
 
 
