@@ -40,7 +40,7 @@ ROOM = Room(
 
 CSS = """
 .hcs-glossary { max-width: 75em; }
-.hcs-full { max-width: 40em; margin: 4em auto !important; padding: 0 1.5em;
+.hcs-full { max-width: 40em; margin: 0 auto !important; padding: 4em 1.5em 0;
   align-self: center; font-size: 1.1em; line-height: 1.5; }
 .hcs-full .hcs-retry { align-self: flex-start; }
 """
