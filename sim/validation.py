@@ -12,9 +12,10 @@ by their attributes.
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,7 @@ __all__ = [
     "check_int",
     "check_number",
     "check_type",
+    "int_type",
     "process_issues",
 ]
 
@@ -519,3 +521,29 @@ def check_number(
     c.raise_if_any()
     assert number is not None
     return number
+
+
+def int_type(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number in ``[low, high]``, with a one-line error.
+
+    The command line (:mod:`sim.cli`) and the app server (:mod:`sim.app.serve`) parse
+    their whole-number options with it.
+
+    Examples
+    --------
+    >>> int_type(1, 10)("3")
+    3
+    """
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        try:
+            return check_int("value", value, low, high)
+        except SpecError:
+            bounds = f"within {low}..{high}" if high is not None else f">= {low}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, got {value}") from None
+
+    return parse

@@ -1,11 +1,16 @@
 """End to end: ``hiring-sim app`` in headless Chromium (Debian's, driven by Playwright).
 
-Starts the app on a free port, loads the page, checks that the first render
-shows what the Python API gives for the same seed, moves the threshold slider
-with the keyboard and checks the plot and the read-out against the API again,
-then presses 50 times quickly and checks the final state. Writes timings to
-``test-artifacts/browser_timings.json``; on failure saves a screenshot, the
-server log and the browser console there.
+Starts the app on a free port with one seat, loads the page, checks that the
+first render shows what the Python API gives for the same seed, moves the
+threshold slider with the keyboard and checks the plot and the read-out against
+the API again, then presses 50 times quickly and checks the final state. Opens
+every other tab and checks its explorer's first render against the API. A
+second participant is told the room is full, and gets the seat once the first
+one closes their page. No request may leave 127.0.0.1 (no CDN, no fonts, no
+telemetry), and the server may not try one either. Saves a screenshot of every
+tab and of the "room is full" page to ``test-artifacts/`` and timings to
+``test-artifacts/browser_timings.json``; on failure a screenshot, the server log
+and the browser console there.
 
 Without /usr/bin/chromium the test is skipped, except when ``CI`` is set: CI
 must never skip it silently.
@@ -45,7 +50,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PROCESS, POOL, SEED = "amex_ai_pm_2026", 20_000, 0
+PROCESS, POOL, SEED = "amex_ai_pm_2026", 20_000, 2026  # the app's default seed
 BINS = 40  # WeightExplorer's default
 DISTRIBUTION_TRACES = 4  # the score distribution's bars come first in the explorer's figure
 READOUT = ".hcs-explorer-weights .hcs-readout"
@@ -97,18 +102,21 @@ class Server:
             ("JUPYTER_DATA_DIR", "data"),
             ("JUPYTER_RUNTIME_DIR", "runtime"),
             ("IPYTHONDIR", "ipython"),
+            ("SOLARA_HOME", "solara"),
         ):
             env[name] = str(workdir / sub)
         env["PYTHONUNBUFFERED"] = "1"
         self._log = self.log_path.open("w")
         self.started = time.perf_counter()
+        command = [sys.executable, "-m", "sim.cli", "app", "--port", str(port)]
+        command += ["--seed", str(SEED), "--max-participants", "1"]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "sim.cli", "app", "--port", str(port), "--seed", str(SEED)],
+            command,
             stdout=self._log,
             stderr=subprocess.STDOUT,
             env=env,
             cwd=workdir,
-            start_new_session=True,  # its own process group: the kernels stop with it
+            start_new_session=True,  # its own process group: anything it starts stops with it
         )
 
     def wait_until_up(self, timeout: float = 120.0) -> None:
@@ -130,7 +138,7 @@ class Server:
 
     def stop(self) -> None:
         if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)  # Voila shuts its kernels down
+            os.killpg(self.proc.pid, signal.SIGTERM)  # the server closes every page's state
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -227,37 +235,44 @@ def test_app_in_headless_chromium(tmp_path: Path) -> None:
         server.wait_until_up()
         timings["server_answers_s"] = time.perf_counter() - server.started
         with sync_playwright() as pw:
-            context = pw.chromium.launch_persistent_context(
-                str(tmp_path / "chromium-profile"),
-                executable_path=str(CHROMIUM),
-                args=CHROMIUM_ARGS,
-                headless=True,
-                viewport={"width": 1400, "height": 1000},
+            browser = pw.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
             )
 
-            def only_local(route) -> None:
-                # The page asks a CDN for fonts; nothing in a test may touch the network.
-                if route.request.url.startswith(server.url):
-                    route.continue_()
-                else:
-                    blocked.append(route.request.url)
-                    route.abort()
+            def participant():
+                """A new participant: a context of their own (cookies), local requests only."""
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
 
-            context.route("**/*", only_local)
-            page = context.new_page()
-            page.on(
-                "pageerror",
-                lambda exc: page_errors.append(f"{exc.name}: {exc.message}\n{exc.stack}"),
-            )
-            page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
+                def only_local(route) -> None:
+                    # Nothing may leave the machine: no CDN, no fonts, no telemetry.
+                    if route.request.url.startswith((server.url, "blob:", "data:")):
+                        route.continue_()
+                    else:
+                        blocked.append(route.request.url)
+                        route.abort()
+
+                context.route("**/*", only_local)
+                new = context.new_page()
+                new.on(
+                    "pageerror",
+                    lambda exc: page_errors.append(f"{exc.name}: {exc.message}\n{exc.stack}"),
+                )
+                new.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
+                return new
+
+            page = participant()
             try:
                 _drive(page, server, first, timings)
+                _other_tabs(page, timings)
+                _room_full(participant, page, server, timings)
             except BaseException:
                 _save_failure(page, server, console, page_errors, blocked)
                 raise
             finally:
-                context.close()
+                browser.close()
         assert not page_errors, f"page errors: {page_errors}"
+        assert not blocked, f"requests that left the machine: {sorted(set(blocked))}"
+        assert "Could not load URL" not in server.log, "the server tried to reach a CDN"
     except BaseException:
         _save_failure(None, server, console, page_errors, blocked)
         raise
@@ -280,6 +295,8 @@ def _drive(page, server: Server, first: dict, timings: dict) -> None:
     assert shown["hire_rate"] == first["hire_rate"]
     assert shown["text"] == f"{100 * first['hire_rate']:.1f} %"
     assert not page.is_visible("text=build_app"), "a code cell is visible"
+    assert page.is_visible("text=What the numbers mean")
+    _screenshot(page, "app_tab_weights.png")
 
     # One key press: plot data and read-out move to the API's value for the new threshold.
     start = slider_value(page)
@@ -317,11 +334,80 @@ def _drive(page, server: Server, first: dict, timings: dict) -> None:
     process = sim.load_process(PROCESS)
     first_profile = next(iter(sim.load_profiles(PROCESS, process=process).values()))
     exact = sim.hire_probability(process, first_profile).hire
-    page.click(".hcs-tabs .lm-TabBar-tab >> text=Candidate what-if")
+    page.click(".hcs-tabs .lm-TabBar-tab >> text=One candidate")
     box = ".hcs-explorer-what-if .hcs-readout [data-metric='hire_probability']"
     page.wait_for_selector(box, timeout=TIMEOUT_MS)
     page.wait_for_selector(".hcs-figure-what-if.js-plotly-plot .main-svg", timeout=TIMEOUT_MS)
     assert float(page.get_attribute(box, "data-value")) == exact
+    _has_data(page, "what-if")
+    assert page.is_visible(f"text={first_profile.description[:30]}")  # the preset's words
+    _screenshot(page, "app_tab_one_candidate.png")
+
+
+def _has_data(page, name: str) -> None:
+    """The explorer's figure holds traces (an empty figure is a lost first render)."""
+    count = page.evaluate(
+        f"() => document.querySelector('.hcs-figure-{name}.js-plotly-plot').data.length"
+    )
+    assert count > 0, f"the {name} figure is empty"
+
+
+def _screenshot(page, name: str) -> None:
+    """The whole page as a participant scrolls through it (the app scrolls inside its frame)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1400, "height": 2600})
+    page.wait_for_timeout(800)  # let the page's fade-in and the figures' resize finish
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def _other_tabs(page, timings: dict) -> None:
+    """The debrief room and the panel designer: first renders equal the API's numbers."""
+    process = sim.load_process(PROCESS)
+    first_profile = next(iter(sim.load_profiles(PROCESS, process=process).values()))
+    start = time.perf_counter()
+    page.click(".hcs-tabs .lm-TabBar-tab >> text=Debrief room")
+    box = ".hcs-explorer-debrief .hcs-readout [data-metric='hire_probability']"
+    page.wait_for_selector(box, timeout=TIMEOUT_MS)
+    page.wait_for_selector(".hcs-figure-debrief.js-plotly-plot .main-svg", timeout=TIMEOUT_MS)
+    timings["debrief_tab_s"] = time.perf_counter() - start
+    exact = sim.hire_probability(process, first_profile).hire
+    assert float(page.get_attribute(box, "data-value")) == exact
+    _has_data(page, "debrief")
+    _screenshot(page, "app_tab_debrief_room.png")
+
+    start = time.perf_counter()
+    page.click(".hcs-tabs .lm-TabBar-tab >> text=Panel design")
+    box = ".hcs-explorer-panel .hcs-readout [data-metric='validity']"
+    page.wait_for_selector(box, timeout=TIMEOUT_MS)
+    page.wait_for_selector(".hcs-figure-panel.js-plotly-plot .main-svg", timeout=TIMEOUT_MS)
+    timings["panel_tab_s"] = time.perf_counter() - start
+    one_rater = sim.simulate(process, n=POOL, rng=SEED).summary()["validity"]
+    assert float(page.get_attribute(box, "data-value")) == one_rater
+    _has_data(page, "panel")
+    assert page.locator(".hcs-glossary:visible").count() == 1  # this tab's, explained
+    _screenshot(page, "app_tab_panel_design.png")
+
+
+def _room_full(participant, page, server: Server, timings: dict) -> None:
+    """One seat: the next participant is told so, and is seated once the first one leaves."""
+    late = participant()
+    late.goto(server.url, timeout=TIMEOUT_MS)
+    late.wait_for_selector("text=The room is full", timeout=TIMEOUT_MS)
+    assert late.is_visible("text=The one seat of this workshop is taken")
+    assert not late.query_selector(READOUT), "a participant beyond the cap got explorers"
+    _screenshot(late, "app_room_full.png")
+    page.close(run_before_unload=True)  # the first participant leaves
+    start = time.perf_counter()
+    deadline = time.monotonic() + 120
+    while not late.query_selector(READOUT):
+        assert time.monotonic() < deadline, "the seat was not given back"
+        if late.query_selector(".hcs-retry"):
+            late.click(".hcs-retry")
+        late.wait_for_timeout(1000)
+    timings["seat_given_back_s"] = time.perf_counter() - start
+    late.wait_for_selector(f"{PLOT} .main-svg", timeout=TIMEOUT_MS)
+    _has_data(late, "weights")
 
 
 def _save_failure(page, server: Server, console, page_errors, blocked) -> None:

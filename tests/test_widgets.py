@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import html
 import math
-import os
-import signal
 import subprocess
 import sys
-import time
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -376,94 +372,4 @@ def test_import_sim_does_not_import_the_widgets():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_build_app_builds_the_what_if_when_its_tab_opens():
-    from sim.app import build_app, settings_from_env
-
-    assert settings_from_env({}) == {"process": "amex_ai_pm_2026", "n": 20_000, "seed": 0}
-    page = build_app(n=1000, seed=2)
-    assert set(page.explorers) == {"weights"}
-    api = sim.simulate(sim.load_process("amex_ai_pm_2026"), n=1000, rng=2).summary()
-    assert same_metrics(page.explorers["weights"].metrics, api)
-    page.tabs.selected_index = 1
-    assert set(page.explorers) == {"weights", "what_if"}
-
-
-def test_app_command_errors_are_one_line(tmp_path):
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "sim.cli", "app", *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-
-    bad = run("--process", "nope")
-    assert bad.returncode == 1
-    assert bad.stderr.strip().count("\n") == 0 and "no process preset" in bad.stderr
-    usage = run("--port", "70000")
-    assert usage.returncode == 2 and "--port" in usage.stderr
-    import socket
-
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        busy = run("--port", str(port))
-    assert busy.returncode == 1 and f"port {port}" in busy.stderr and "in use" in busy.stderr
-
-
-def test_app_prints_its_url_and_ctrl_c_stops_it_and_its_kernels(tmp_path):
-    """The real command: URL on stdout, a page answer, SIGINT stops server and kernels."""
-    import urllib.request
-
-    from sim.app.serve import free_port
-
-    port = free_port()
-    env = dict(os.environ)
-    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
-        env[name] = str(tmp_path / name.lower())
-    env["HIRING_SIM_POOL"] = "1000"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sim.cli", "app", "--port", str(port), "--pool", "1000"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        first = proc.stdout.readline()
-        assert f"http://127.0.0.1:{port}/" in first
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as page:
-                    body = page.read().decode()
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline
-                time.sleep(0.3)
-        assert "build_app" not in body  # no code cell in the page
-        kernels = _children(proc.pid)
-        assert kernels, "the page started no kernel"
-        proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
-        proc.wait(timeout=30)
-        time.sleep(0.5)
-        assert not [pid for pid in kernels if Path(f"/proc/{pid}").exists()]
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                out.append(int(entry.name))
-    return out
+# The app's own tests (its page, its command, its server) are tests/test_app*.py.

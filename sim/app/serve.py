@@ -1,8 +1,13 @@
-"""Serve the explorers as a standalone web page with Voila (``hiring-sim app``).
+"""``hiring-sim app``: serve the explorers to a room of participants (Solara, one process).
 
+:func:`add_arguments` declares the options and :func:`run` starts the server;
+``sim.cli.app`` registers the command with them. Nothing here imports the CLI.
 The server binds to 127.0.0.1 unless told otherwise and prints its URL;
-Ctrl-C (or SIGTERM) stops it, and Voila shuts its kernels down on the way out.
-Voila is imported only when the command runs.
+Ctrl-C (or SIGTERM) stops it. Solara is imported only when the server starts.
+
+Why Solara rather than Voila: Voila starts a ~270 MB kernel process per page
+load; Solara serves every page from one process (``benchmarks/bench_room.py``
+measures both).
 """
 
 from __future__ import annotations
@@ -12,13 +17,62 @@ import errno
 import os
 import socket
 import sys
+from typing import Any
 
-from . import NOTEBOOK
+from ..validation import int_type
+from . import ENV_DEFAULTS
 
-__all__ = ["DEFAULT_PORT", "cmd_app", "free_port", "url_for"]
+__all__ = ["DEFAULT_PORT", "add_arguments", "free_port", "run", "url_for"]
 
-#: Voila's usual port; taken when free and no --port is given.
+#: The port taken when it is free and no --port is given.
 DEFAULT_PORT = 8866
+#: A page whose connection was lost keeps its seat and its state this long (Solara's
+#: culling); a page that is closed gives its seat back at once.
+CULL_TIMEOUT = "5m"
+#: Solara's asset proxy looks up its local copy (the solara-assets package) and fetches
+#: what is missing from this address: port 9 refuses at once, so a missing asset fails in
+#: the log instead of reaching out to the internet.
+NO_CDN = "http://127.0.0.1:9/"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the options of ``hiring-sim app`` on ``parser``."""
+    parser.add_argument(
+        "--port",
+        type=int_type(1, 65535),
+        default=None,
+        help=f"port to listen on (default {DEFAULT_PORT}, or a free one if that is taken)",
+    )
+    parser.add_argument(
+        "--ip",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1: this machine only; 0.0.0.0 opens it to "
+        "your network, which a room of participants needs)",
+    )
+    parser.add_argument(
+        "--process",
+        default=ENV_DEFAULTS["HIRING_SIM_PROCESS"],
+        help="process preset name or YAML file (default %(default)s)",
+    )
+    parser.add_argument(
+        "--pool",
+        type=int_type(100),
+        default=int(ENV_DEFAULTS["HIRING_SIM_POOL"]),
+        help="applicants simulated by the weight explorer and the panel designer "
+        "(default %(default)s)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int_type(0),
+        default=int(ENV_DEFAULTS["HIRING_SIM_SEED"]),
+        help="seed of the simulations (default %(default)s, the workshop notebooks' seed)",
+    )
+    parser.add_argument(
+        "--max-participants",
+        type=int_type(1),
+        default=int(ENV_DEFAULTS["HIRING_SIM_MAX_PARTICIPANTS"]),
+        help="pages served at once; the next one is told the room is full (default %(default)s)",
+    )
 
 
 def free_port(ip: str = "127.0.0.1") -> int:
@@ -52,51 +106,73 @@ def url_for(ip: str, port: int) -> str:
     return f"http://{host}:{port}/"
 
 
-def cmd_app(args: argparse.Namespace) -> int:
-    """Run the Voila server in this process until Ctrl-C or SIGTERM."""
+def server_environment(options: argparse.Namespace, port: int) -> dict[str, str]:
+    """Environment variables for the page (:mod:`sim.app.page`) and for Solara."""
+    return {
+        "HIRING_SIM_PROCESS": str(options.process),
+        "HIRING_SIM_POOL": str(options.pool),
+        "HIRING_SIM_SEED": str(options.seed),
+        "HIRING_SIM_MAX_PARTICIPANTS": str(options.max_participants),
+        "SOLARA_APP": "sim.app.page",
+        "SOLARA_MODE": "production",
+        "SERVER_NAME": str(options.ip),
+        "SERVER_PORT": str(port),
+        "SOLARA_KERNEL_CULL_TIMEOUT": CULL_TIMEOUT,
+        "SOLARA_THEME_SHOW_BANNER": "False",
+        "SOLARA_THEME_TITLE": "Hiring committee simulator",
+        "SOLARA_THEME_LOADER": "plain",
+        # Nothing leaves the machine: no usage statistics, no CDN.
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        "SOLARA_ASSETS_PROXY": "True",
+        "SOLARA_ASSETS_CDN": NO_CDN,
+        # plotly's widget bundle as a file the browsers can cache (see sim.app.page).
+        "SOLARA_ASSETS_EXTRA_LOCATIONS": str(_plotly_package_data()),
+        # Many pages share two cores: one BLAS thread per computation beats several
+        # fighting for them (benchmarks/bench_widgets.py: ~3x on two cores).
+        "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1"),
+        "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
+        "MKL_NUM_THREADS": os.environ.get("MKL_NUM_THREADS", "1"),
+    }
+
+
+def _plotly_package_data() -> Any:
+    import importlib.resources
+
+    return importlib.resources.files("plotly") / "package_data"
+
+
+def run(options: argparse.Namespace) -> int:
+    """Serve the app in this process until Ctrl-C or SIGTERM; 0 when stopped."""
     from ..io import load_process
 
-    load_process(args.process)  # a bad name or file fails here, in one line, not in the page
-    if args.port is None:
-        port = DEFAULT_PORT if _port_is_free(args.ip, DEFAULT_PORT) else free_port(args.ip)
-    elif _port_is_free(args.ip, args.port):
-        port = args.port
+    load_process(options.process)  # a bad name or file fails here, in one line, not in the page
+    if options.port is None:
+        ip = options.ip
+        port = DEFAULT_PORT if _port_is_free(ip, DEFAULT_PORT) else free_port(ip)
+    elif _port_is_free(options.ip, options.port):
+        port = options.port
     else:
-        raise OSError(f"port {args.port} on {args.ip} is in use; pick another with --port")
-    os.environ.update(
-        HIRING_SIM_PROCESS=str(args.process),
-        HIRING_SIM_POOL=str(args.pool),
-        HIRING_SIM_SEED=str(args.seed),
-    )
-    # Each page has its own kernel doing small matrix products per slider move: one BLAS
-    # thread per kernel is faster than several fighting for the cores (benchmarks/
-    # bench_widgets.py: ~3x on two cores). Kernels inherit this environment.
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(name, "1")
-    url = url_for(args.ip, port)
-    if args.ip not in ("127.0.0.1", "localhost", "::1"):
+        raise OSError(f"port {options.port} on {options.ip} is in use; pick another with --port")
+    # Solara reads its settings from the environment when it is first imported.
+    os.environ.update(server_environment(options, port))
+    url = url_for(options.ip, port)
+    if options.ip not in ("127.0.0.1", "localhost", "::1"):
         print(
-            f"hiring-sim: warning: listening on {args.ip}: anyone who can reach this machine "
-            "can open the page",
+            f"hiring-sim: warning: listening on {options.ip}: anyone who can reach this "
+            "machine can open the page",
             file=sys.stderr,
         )
-    print(f"Serving the explorers at {url}  (Ctrl-C stops the server)", flush=True)
+    print(
+        f"Serving the explorers at {url}  (up to {options.max_participants} participants; "
+        "Ctrl-C stops the server)",
+        flush=True,
+    )
+    import uvicorn
 
-    from voila.app import Voila
-
-    Voila.launch_instance(
-        argv=[
-            str(NOTEBOOK),
-            "--no-browser",
-            f"--port={port}",
-            f"--Voila.ip={args.ip}",
-            "--Voila.port_retries=0",
-            "--VoilaConfiguration.show_tracebacks=False",
-            # A closed page leaves its kernel behind; shut down those no browser is
-            # connected to after five idle minutes (open pages are never culled).
-            "--MappingKernelManager.cull_interval=60",
-            "--MappingKernelManager.cull_idle_timeout=300",
-            "--MappingKernelManager.cull_connected=False",
-        ]
+    uvicorn.run(
+        "solara.server.starlette:app",
+        host=options.ip,
+        port=port,
+        log_level="warning",
     )
     return 0

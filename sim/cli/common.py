@@ -16,10 +16,9 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from ..errors import SpecError
 from ..io import load_profiles
 from ..spec import Process, Profile
-from ..validation import check_int
+from ..validation import int_type
 
 __all__ = [
     "EXIT_USAGE",
@@ -72,21 +71,8 @@ def print_json(data: Any) -> None:
     print(json.dumps(_clean(data), indent=2, default=_json_default))
 
 
-def int_arg(low: int, high: int | None = None) -> Callable[[str], int]:
-    """An argparse ``type`` accepting whole numbers in ``[low, high]``, with a clear error."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        try:
-            return check_int("value", value, low, high)
-        except SpecError:
-            bounds = f"within {low}..{high}" if high is not None else f">= {low}"
-            raise argparse.ArgumentTypeError(f"must be {bounds}, got {value}") from None
-
-    return parse
+#: An argparse ``type`` accepting whole numbers in ``[low, high]``, with a clear error.
+int_arg = int_type
 
 
 positive_int = int_arg(1)
