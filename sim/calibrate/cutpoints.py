@@ -86,7 +86,7 @@ def _log_binary(
         z = np.maximum(f_hi - f_lo, 1e-300)
         p_up = (f_hi - f_g) / z
     else:
-        p_up = _ndtr((data["x"][:, None] - grid) / noise)
+        p_up = _ndtr((data["x"][:, None] - grid) / (noise * data["factor"][:, None]))
     p = np.where(up[:, None], p_up, 1.0 - p_up)
     return np.log((1.0 - SLIP) * np.clip(p, 0.0, 1.0) + SLIP / 2)
 
@@ -124,14 +124,14 @@ def _group(level: np.ndarray, rater: np.ndarray, data: dict[str, np.ndarray], ke
     """Collapse identical (rater, level, data) rows: their likelihoods are the same."""
     keys = [rater.astype(float), level.astype(float)]
     if kernel == "probit":
-        keys.append(np.round(data["x"], 3))
+        keys += [np.round(data["x"], 3), np.round(data["factor"], 4)]
     else:
         keys += [data["lo"], data["hi"], data["mean"], data["sd"]]
     stacked = np.column_stack(keys)
     unique, first, count = np.unique(stacked, axis=0, return_index=True, return_counts=True)
     grouped = {k: v[first] for k, v in data.items()}
     if kernel == "probit":
-        grouped["x"] = unique[:, 2]
+        grouped["x"], grouped["factor"] = unique[:, 2], unique[:, 3]
     return level[first], rater[first], count.astype(float), grouped
 
 
@@ -204,23 +204,41 @@ def fit_cuts(
     level = np.asarray(level, dtype=np.intp)
     rater = np.asarray(rater, dtype=np.intp)
     counts = np.bincount(rater, minlength=n_raters)
-    g_level, g_rater, g_count, g_data = _group(level, rater, data, kernel)
-    args = (g_level, g_rater, g_count, n_raters, n_levels, kernel, g_data)
     grid = np.linspace(bounds[0], bounds[1], _GRID)
     noise = None
     if kernel == "probit":
+        data = {"x": np.asarray(data["x"], float), "factor": np.ones(level.size)}
+        args = (*_group(level, rater, data, kernel)[:3], n_raters, n_levels, kernel)
         width = (bounds[1] - bounds[0]) / 10
+        grouped = _group(level, rater, data, kernel)[3]
 
         def neg(log_noise: float) -> float:
-            return -_fit_given_noise(*args, float(np.exp(log_noise)), grid)[1]
+            return -_fit_given_noise(*args, grouped, float(np.exp(log_noise)), grid)[1]
 
         found = optimize.minimize_scalar(
             neg, bounds=(np.log(0.01 * width), np.log(2.0 * width)), method="bounded",
             options={"xatol": 0.02},
         )
         noise = float(np.exp(found.x))
+        data = _shrink(data["x"], rater, n_raters, noise)
+    g_level, g_rater, g_count, g_data = _group(level, rater, data, kernel)
+    args = (g_level, g_rater, g_count, n_raters, n_levels, kernel, g_data)
     fit = _fit_given_noise(*args, noise, grid)[0]
     return CutFit(fit.cuts, fit.sd, fit.low, fit.high, fit.pooled, fit.spread, counts, noise)
+
+
+def _shrink(x: np.ndarray, rater: np.ndarray, n_raters: int, noise: float) -> dict:
+    """The view given the observed ``x = view + N(0, noise^2)``: normal-normal posterior.
+
+    Within each rater, ``view | x ~ N(m + (1 - r)(x - m), (1 - r) noise^2)`` with
+    ``r = noise^2 / var(x)``; without it a cut far from the rater's mean is biased
+    outward by about ``r`` times its distance.
+    """
+    count = np.maximum(np.bincount(rater, minlength=n_raters), 1)
+    mean = np.bincount(rater, weights=x, minlength=n_raters) / count
+    var = np.bincount(rater, weights=(x - mean[rater]) ** 2, minlength=n_raters) / count
+    r = np.clip(noise**2 / np.maximum(var, 1e-12), 0.0, 0.9)[rater]
+    return {"x": mean[rater] + (1 - r) * (x - mean[rater]), "factor": np.sqrt(1 - r)}
 
 
 def _fit_given_noise(

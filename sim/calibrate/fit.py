@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ..spec import Process
 from .cutpoints import fit_cuts
@@ -114,9 +115,16 @@ def calibrate(
     warnings = list(sheet.warnings)
     y = ratings["score"].to_numpy(dtype=float)
     per_comp, parts = _per_competency(y, codes, warnings)
-    overall = _overall_leniency(y, codes, parts["intercept"])
+    overall = _overall_leniency(y, codes)
     step = sheet.scale[2]
-    d = y - parts["intercept"] - overall.interviewer_effect[codes.interviewer]
+    # Leniency is relative to the average rater; each competency's intercept holds the mean
+    # leniency of its own raters, which ``rater_leniency`` records.
+    lenient = (overall.interviewer_effect - overall.interviewer_effect.mean())[codes.interviewer]
+    k_count = np.bincount(codes.competency, minlength=len(codes.competencies))
+    rater_leniency = np.bincount(codes.competency, weights=lenient,
+                                 minlength=len(codes.competencies)) / np.maximum(k_count, 1)
+    per_comp["rater_leniency"] = rater_leniency
+    d = y - parts["intercept"] - lenient + rater_leniency[codes.competency]
     frame = pd.DataFrame(
         {
             "candidate": codes.candidate,
@@ -128,7 +136,7 @@ def calibrate(
         }
     )
     has_rounds = bool((ratings["round"] != "").any())
-    halo = halo_moments(frame, overall.interviewer_pev, len(codes.interviewers), has_rounds)
+    halo = halo_moments(frame, overall.interviewer_contrast_pev, len(codes.interviewers), has_rounds)
     noise = noise_moments(parts["resid"], parts["leverage"], codes.interviewer,
                           len(codes.interviewers))
     people = _interviewer_table(codes, overall, halo, noise, step, warnings)
@@ -161,9 +169,21 @@ def calibrate(
     )
 
 
+def _interval(estimate: float, se: float) -> tuple[float, float]:
+    """95 % interval of a variance: chi-square with Satterthwaite's df = 2 (est / se)^2."""
+    if not (np.isfinite(se) and se > 0 and estimate > 0):
+        return (0.0, np.nan) if estimate == 0 else (np.nan, np.nan)
+    df = 2.0 * (estimate / se) ** 2
+    return (df * estimate / stats.chi2.ppf(0.975, df), df * estimate / stats.chi2.ppf(0.025, df))
+
+
 def _components(fit: Any) -> dict[str, float]:
     se = fit.se
-    return {
+    bounds = {}
+    for j, key in enumerate(("candidate_var", "interviewer_var", "residual_var")):
+        low, high = _interval(getattr(fit, key), float(se[j]))
+        bounds |= {f"{key}_low": low, f"{key}_high": high}
+    return bounds | {
         "candidate_var": fit.candidate_var,
         "candidate_var_se": float(se[0]),
         "interviewer_var": fit.interviewer_var,
@@ -239,11 +259,11 @@ def _single_rater_levels(
         per_comp.loc[name, "residual_var_se"] = noise["residual_var_se"].to_numpy()[raters][0]
 
 
-def _overall_leniency(y: np.ndarray, codes: _Codes, intercept: np.ndarray) -> Any:
-    """REML on seat means of ``y - intercept``: each interviewer's single leniency."""
+def _overall_leniency(y: np.ndarray, codes: _Codes) -> Any:
+    """REML on seat means, candidates x interviewers: each interviewer's single leniency."""
     n_seats = int(codes.seat.max()) + 1
     count = np.bincount(codes.seat, minlength=n_seats)
-    mean = np.bincount(codes.seat, weights=y - intercept, minlength=n_seats) / count
+    mean = np.bincount(codes.seat, weights=y, minlength=n_seats) / count
     first = np.unique(codes.seat, return_index=True)[1]
     return fit_crossed(mean, codes.candidate[first], codes.interviewer[first],
                        len(codes.candidates), len(codes.interviewers))
@@ -273,8 +293,8 @@ def _interviewer_table(
     table = pd.DataFrame({
         "n_ratings": n,
         "n_candidates": n_cand,
-        "leniency": overall.interviewer_effect,
-        "leniency_se": np.sqrt(overall.interviewer_pev),
+        "leniency": overall.interviewer_effect - overall.interviewer_effect.mean(),
+        "leniency_se": np.sqrt(overall.interviewer_contrast_pev),
         "residual_var": noise["residual_var"].to_numpy(),
         "residual_var_se": noise["residual_var_se"].to_numpy(),
         "halo_var": halo_var,

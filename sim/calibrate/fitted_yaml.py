@@ -82,7 +82,8 @@ def _pool(res: CalibrationResult, base: Any) -> dict[str, Any]:
     """pps, centre, pool means, SDs and correlations, undoing the engine's halo level term."""
     comps = list(res.competencies.index)
     k = len(comps)
-    intercept = res.competencies["intercept"].to_numpy(float)
+    intercept = (res.competencies["intercept"] - res.competencies["rater_leniency"]).to_numpy(
+        float)
     cov = res.level_covariance.to_numpy(float).copy()
     diag = np.where(np.isfinite(np.diag(cov)), np.diag(cov), np.nanmean(np.diag(cov)))
     np.fill_diagonal(cov, np.maximum(diag, 1e-6))

@@ -261,9 +261,15 @@ def _validate(
 
 
 def _text(column: pd.Series) -> np.ndarray:
-    values = column.astype(object).to_numpy()
-    out = np.array(["" if _is_na(v) else str(v).strip() for v in values], dtype=object)
-    return out
+    """Stripped text of a column; missing values as ""."""
+    text = column.astype(object).where(column.notna(), "").astype(str).str.strip()
+    return text.to_numpy(dtype=object)
+
+
+def _norm_all(values: np.ndarray) -> np.ndarray:
+    """:func:`_norm` of every value, vectorised."""
+    series = pd.Series(values, dtype=object).astype(str).str.strip().str.lower()
+    return series.str.replace(r"[\s\-]+", "_", regex=True).to_numpy(dtype=object)
 
 
 def _is_na(value: Any) -> bool:
@@ -274,24 +280,25 @@ def _optional(values: np.ndarray | None, keep: np.ndarray) -> np.ndarray:
     if values is None:
         return np.full(int(keep.sum()), None, dtype=object)
     kept = values[keep]
-    return np.where(np.isin([_norm(v) for v in kept], list(_MISSING_WORDS)), None, kept)
+    return np.where(np.isin(_norm_all(kept), list(_MISSING_WORDS)), None, kept)
 
 
 def _scores(column: pd.Series, rows: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Scores as floats, and which are missing ("no decision", blank, NA)."""
     raw = column.astype(object).to_numpy()
-    missing = np.array([_is_na(v) or _norm(v) in _MISSING_WORDS for v in raw])
-    score = np.full(raw.size, np.nan)
-    for i in np.flatnonzero(~missing):
-        value = raw[i]
-        try:
-            if isinstance(value, bool):
-                raise ValueError
-            score[i] = float(value)
-        except (TypeError, ValueError):
-            raise _fail(rows[i], "score", "is not a number", value) from None
-        if not np.isfinite(score[i]):
-            raise _fail(rows[i], "score", "must be a finite number", value)
+    na = column.isna().to_numpy()
+    missing = na | np.isin(_norm_all(raw), list(_MISSING_WORDS))
+    numbers = pd.to_numeric(pd.Series(np.where(missing, "0", raw), dtype=object), errors="coerce")
+    score = numbers.to_numpy(dtype=float)
+    is_bool = np.array([isinstance(v, bool | np.bool_) for v in raw]) if raw.dtype == object \
+        else np.zeros(raw.size, bool)
+    bad = np.flatnonzero(~missing & (np.isnan(score) | is_bool))
+    if bad.size:
+        raise _fail(rows[bad[0]], "score", "is not a number", raw[bad[0]])
+    bad = np.flatnonzero(~missing & ~np.isfinite(score))
+    if bad.size:
+        raise _fail(rows[bad[0]], "score", "must be a finite number", raw[bad[0]])
+    score[missing] = np.nan
     return score, missing
 
 
@@ -327,21 +334,25 @@ def _decisions(decision: np.ndarray | None, candidate: np.ndarray, rows: list[st
     """One decision code per candidate; two different decisions are an error."""
     if decision is None:
         return pd.Series(dtype=np.int8)
-    seen: dict[str, tuple[int, int]] = {}
-    for i, (cand, word) in enumerate(zip(candidate, decision, strict=True)):
-        key = _norm(word)
-        if key in _MISSING_WORDS:
-            continue
-        if key not in DECISION_CODES:
-            raise _fail(rows[i], "decision", "must be hire, no_hire or hold", word)
-        code = DECISION_CODES[key]
-        if cand in seen and seen[cand][0] != code:
-            first = rows[seen[cand][1]]
-            raise _fail(rows[i], "decision",
-                        f"candidate {cand!r} already has decision "
-                        f"{decision[seen[cand][1]]!r} ({first}); one decision per candidate", word)
-        seen.setdefault(cand, (code, i))
-    return pd.Series({c: v[0] for c, v in seen.items()}, dtype=np.int8)
+    keys = _norm_all(decision)
+    given = ~np.isin(keys, list(_MISSING_WORDS))
+    unknown = np.flatnonzero(given & ~np.isin(keys, list(DECISION_CODES)))
+    if unknown.size:
+        i = int(unknown[0])
+        raise _fail(rows[i], "decision", "must be hire, no_hire or hold", decision[i])
+    idx = np.flatnonzero(given)
+    frame = pd.DataFrame({"candidate": candidate[idx],
+                          "code": [DECISION_CODES[k] for k in keys[idx]], "row": idx})
+    first = frame.drop_duplicates("candidate")
+    clash = frame.merge(first, on="candidate", suffixes=("", "_first"))
+    clash = clash[clash["code"] != clash["code_first"]]
+    if not clash.empty:
+        i, j = int(clash["row"].iloc[0]), int(clash["row_first"].iloc[0])
+        raise _fail(rows[i], "decision",
+                    f"candidate {candidate[i]!r} already has decision {decision[j]!r} "
+                    f"({rows[j]}); one decision per candidate", decision[i])
+    return pd.Series(first["code"].to_numpy(), index=first["candidate"].to_numpy(),
+                     dtype=np.int8)
 
 
 def _duplicates(ratings: pd.DataFrame, rows: np.ndarray) -> None:

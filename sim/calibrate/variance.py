@@ -72,6 +72,9 @@ class CrossedFit:
         Conditional modes (points) and their prediction-error variances.
     interviewer_effect, interviewer_pev : ndarray, shape (n_interviewers,)
         Leniencies (conditional modes, points) and prediction-error variances.
+    interviewer_contrast_pev : ndarray, shape (n_interviewers,)
+        Prediction-error variance of each leniency relative to the interviewers'
+        mean, ``b_j - mean(b)``: what the data pin down even with few interviewers.
     fitted, leverage : ndarray, shape (n,)
         ``mu + c + b`` per rating and the diagonal of the hat matrix ``W C^-1 W'``.
     deviance : float
@@ -90,6 +93,7 @@ class CrossedFit:
     candidate_pev: np.ndarray
     interviewer_effect: np.ndarray
     interviewer_pev: np.ndarray
+    interviewer_contrast_pev: np.ndarray
     fitted: np.ndarray
     leverage: np.ndarray
     deviance: float
@@ -346,6 +350,13 @@ def _finish(
     if swap:
         cov = cov[[1, 0, 2]][:, [1, 0, 2]]
     mu = float(st.dense[0])
+    # C^-1 1_I (I = the interviewer block) from one solve gives the contrasts' variances.
+    ones_a = np.ones(design.ma) if i == "a" else np.zeros(design.ma)
+    ones_d = np.concatenate([[0.0], np.ones(design.mb) if i == "b" else np.zeros(design.mb)])
+    sol_a, sol_d = design.solve(st.chol, st.d, ones_a, ones_d)
+    row_sum = sol_a if i == "a" else sol_d[1:]
+    m_i = row_sum.size
+    contrast = pev[i] + ve * (-2.0 * row_sum / m_i + row_sum.sum() / m_i**2)
     return CrossedFit(
         intercept=mu,
         intercept_se=float(np.sqrt(ve * st.t[0, 0])),
@@ -357,6 +368,7 @@ def _finish(
         candidate_pev=pev[c],
         interviewer_effect=effect[i],
         interviewer_pev=pev[i],
+        interviewer_contrast_pev=np.maximum(contrast, 0.0),
         fitted=mu + st.ua[design.a] + st.ub[design.b],
         leverage=lev,
         deviance=st.deviance,

@@ -47,6 +47,8 @@ class RevealedWeights:
         Half-width (points) of the hold zone; 0 without holds.
     noise_sd, noise_se : float
         SD (points) of the committee's reading of the aggregate.
+    noise_low, noise_high : float
+        Its 95 % interval (from the interval of ``sum(beta)``, inverted).
     n, n_hired : int
         Candidates used and how many were hired.
     separated : bool
@@ -62,6 +64,8 @@ class RevealedWeights:
     hold_band: float
     noise_sd: float
     noise_se: float
+    noise_low: float
+    noise_high: float
     n: int
     n_hired: int
     separated: bool
@@ -154,8 +158,8 @@ def fit_weights(x: np.ndarray, decision: np.ndarray) -> RevealedWeights:
     hired = int((code == 1).sum())
     if levels < 2:
         nan = np.full(k, np.nan)
-        return RevealedWeights(nan, nan, nan, nan, np.nan, np.nan, 0.0, np.nan, np.nan, n,
-                               hired, False)
+        return RevealedWeights(nan, nan, nan, nan, np.nan, np.nan, 0.0, np.nan, np.nan,
+                               np.nan, np.nan, n, hired, False)
     split = [separated(x, y >= level) for level in range(1, levels)]
     # Fit on centred scores (better conditioned), then move the cuts back.
     centre = x.mean(axis=0)
@@ -212,9 +216,12 @@ def _summarise(
     out_se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", full_w, cov, full_w), 0.0, None))
     thr_se = float(np.sqrt(max(grad_thr @ cov @ grad_thr, 0.0)))
     noise_se = float(np.sqrt(max(grad_noise @ cov @ grad_noise, 0.0)))
+    total_se = float(np.sqrt(max(np.sum(cov[:k, :k]), 0.0)))
+    noise_low = 1.0 / (total + 1.96 * total_se)
+    noise_high = 1.0 / (total - 1.96 * total_se) if total > 1.96 * total_se else np.inf
     if split:  # the curvature says nothing about a direction that separates
         out_se, sd = np.full(k, np.nan), np.full(k, np.nan)
-        thr_se = noise_se = np.nan
+        thr_se = noise_se = noise_low = noise_high = np.nan
     return RevealedWeights(
         weights=weights,
         se=out_se,
@@ -225,6 +232,8 @@ def _summarise(
         hold_band=float(band),
         noise_sd=float(1.0 / total),
         noise_se=noise_se,
+        noise_low=float(noise_low),
+        noise_high=float(noise_high),
         n=n,
         n_hired=hired,
         separated=split,
