@@ -24,6 +24,15 @@ from .spec import (
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str):  # ``sim.calibrate`` (a callable package) loads on first use only
+    if name == "calibrate":
+        import importlib
+
+        return importlib.import_module(".calibrate", __name__)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
 __all__ = [
     "DECISIONS",
     "HIRE",

@@ -199,7 +199,7 @@ def fit_cuts(
     >>> level = (x[:, None] + rng.normal(0, 0.3, 3000)[:, None] >= own).sum(1)
     >>> fit = fit_cuts(level, rater, 3, 3, kernel="probit", bounds=(0, 11), data={"x": x})
     >>> np.round(fit.cuts, 1).tolist()
-    [[4.0, 7.0], [4.5, 7.5], [5.0, 8.1]]
+    [[4.0, 6.9], [4.5, 7.5], [5.0, 8.0]]
     """
     level = np.asarray(level, dtype=np.intp)
     rater = np.asarray(rater, dtype=np.intp)
@@ -212,12 +212,14 @@ def fit_cuts(
         width = (bounds[1] - bounds[0]) / 10
         grouped = _group(level, rater, data, kernel)[3]
 
+        coarse = np.linspace(bounds[0], bounds[1], _GRID // 2)
+
         def neg(log_noise: float) -> float:
-            return -_fit_given_noise(*args, grouped, float(np.exp(log_noise)), grid)[1]
+            return -_fit_given_noise(*args, grouped, float(np.exp(log_noise)), coarse)[1]
 
         found = optimize.minimize_scalar(
             neg, bounds=(np.log(0.01 * width), np.log(2.0 * width)), method="bounded",
-            options={"xatol": 0.02},
+            options={"xatol": 0.05},
         )
         noise = float(np.exp(found.x))
         data = _shrink(data["x"], rater, n_raters, noise)

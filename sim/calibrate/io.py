@@ -268,8 +268,8 @@ def _text(column: pd.Series) -> np.ndarray:
 
 def _norm_all(values: np.ndarray) -> np.ndarray:
     """:func:`_norm` of every value, vectorised."""
-    series = pd.Series(values, dtype=object).astype(str).str.strip().str.lower()
-    return series.str.replace(r"[\s\-]+", "_", regex=True).to_numpy(dtype=object)
+    unique, inverse = np.unique(np.asarray(values, dtype=str), return_inverse=True)
+    return np.array([_norm(v) for v in unique], dtype=object)[inverse]
 
 
 def _is_na(value: Any) -> bool:
@@ -289,7 +289,7 @@ def _scores(column: pd.Series, rows: list[str]) -> tuple[np.ndarray, np.ndarray]
     na = column.isna().to_numpy()
     missing = na | np.isin(_norm_all(raw), list(_MISSING_WORDS))
     numbers = pd.to_numeric(pd.Series(np.where(missing, "0", raw), dtype=object), errors="coerce")
-    score = numbers.to_numpy(dtype=float)
+    score = numbers.to_numpy(dtype=float, copy=True)
     is_bool = np.array([isinstance(v, bool | np.bool_) for v in raw]) if raw.dtype == object \
         else np.zeros(raw.size, bool)
     bad = np.flatnonzero(~missing & (np.isnan(score) | is_bool))
