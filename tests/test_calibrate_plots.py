@@ -48,3 +48,17 @@ def test_cut_points_figure_has_one_trace_per_boundary(fit) -> None:
 def test_builders_refuse_other_input() -> None:
     with pytest.raises(SpecError, match="interviewers: lacks column"):
         leniency_figure(pd.DataFrame({"x": [1]}))
+
+
+def test_import_sim_does_not_load_the_calibration() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, sim\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('sim.calibrate', 'mixedlm',"
+            " 'statsmodels', 'gpboost'))))\n"
+            "print(callable(sim.calibrate), 'sim.calibrate.fit' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split("\n")
+    assert out[0] == "[]"
+    assert out[1] == "True True"  # first use loads it, and the package is callable

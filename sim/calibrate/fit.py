@@ -104,6 +104,22 @@ def calibrate(
     >>> fit.n_ratings == len(sheet), sorted(fit.interviewers.index) == sorted(base.interviewer_names)
     (True, True)
     """
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS thread: the dense steps are small, and on a shared machine extra BLAS
+    # threads cost more than they give (measured: 4.5 s vs 16-30 s for the REML of
+    # benchmarks/bench_calibrate.py under load).
+    with threadpool_limits(1):
+        return _calibrate(scores, format=format, scale=scale, process=process)
+
+
+def _calibrate(
+    scores: str | os.PathLike[str] | pd.DataFrame | ScoreSheet,
+    *,
+    format: str | None,
+    scale: tuple[float, float] | None,
+    process: Process | None,
+) -> CalibrationResult:
     if isinstance(scores, ScoreSheet):
         sheet = scores
     elif isinstance(scores, pd.DataFrame):
@@ -115,7 +131,9 @@ def calibrate(
     warnings = list(sheet.warnings)
     y = ratings["score"].to_numpy(dtype=float)
     per_comp, parts = _per_competency(y, codes, warnings)
-    overall = _overall_leniency(y, codes)
+    # One competency: every seat is one rating, so the seat-mean model is the same fit.
+    overall = parts["fits"][0] if len(codes.competencies) == 1 and parts["fits"] else None
+    overall = overall or _overall_leniency(y, codes)
     step = sheet.scale[2]
     # Leniency is relative to the average rater; each competency's intercept holds the mean
     # leniency of its own raters, which ``rater_leniency`` records.
@@ -203,7 +221,7 @@ def _per_competency(
     """One crossed REML per competency; per-rating intercepts, residuals, leverages."""
     n = y.size
     intercept, resid, lev = np.zeros(n), np.zeros(n), np.zeros(n)
-    rows, by_comp = [], []
+    rows, by_comp, fits = [], [], []
     for k, name in enumerate(codes.competencies):
         mine = np.flatnonzero(codes.competency == k)
         cand, c_idx = np.unique(codes.candidate[mine], return_inverse=True)
@@ -219,6 +237,8 @@ def _per_competency(
             rows.append({**row, "intercept": mu, "identifiable": False})
             continue
         fit = fit_crossed(y[mine], c_idx, r_idx, cand.size, rater.size)
+        if cand.size == len(codes.candidates) and rater.size == len(codes.interviewers):
+            fits.append(fit)  # covers every candidate and interviewer: reusable
         intercept[mine] = fit.intercept
         resid[mine] = y[mine] - fit.fitted
         lev[mine] = fit.leverage
@@ -236,7 +256,8 @@ def _per_competency(
     table = pd.DataFrame(rows).set_index("competency")
     by = pd.concat(by_comp, ignore_index=True) if by_comp else pd.DataFrame(
         columns=["interviewer", "competency", "leniency", "leniency_se", "n_ratings"])
-    return table, {"intercept": intercept, "resid": resid, "leverage": lev, "by_competency": by}
+    return table, {"intercept": intercept, "resid": resid, "leverage": lev, "by_competency": by,
+                   "fits": fits}
 
 
 def _single_rater_levels(
