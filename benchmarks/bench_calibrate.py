@@ -35,14 +35,20 @@ def crossed(seed: int = 0) -> pd.DataFrame:
     cand = rng.integers(0, 1100, 75_000)
     rater = rng.choice(3000, 75_000, p=share / share.sum())
     frame = pd.DataFrame({"candidate": cand, "interviewer": rater}).drop_duplicates()
-    y = (5.5 + rng.normal(0, 1.0, 1100)[frame["candidate"]]
-         + rng.normal(0, 0.3, 3000)[frame["interviewer"]] + rng.normal(0, 0.8, len(frame)))
-    return pd.DataFrame({
-        "candidate": "c" + frame["candidate"].astype(str),
-        "interviewer": "i" + frame["interviewer"].astype(str),
-        "competency": "depth",
-        "score": np.clip(np.rint(y), 1, 10),
-    }).reset_index(drop=True)
+    y = (
+        5.5
+        + rng.normal(0, 1.0, 1100)[frame["candidate"]]
+        + rng.normal(0, 0.3, 3000)[frame["interviewer"]]
+        + rng.normal(0, 0.8, len(frame))
+    )
+    return pd.DataFrame(
+        {
+            "candidate": "c" + frame["candidate"].astype(str),
+            "interviewer": "i" + frame["interviewer"].astype(str),
+            "competency": "depth",
+            "score": np.clip(np.rint(y), 1, 10),
+        }
+    ).reset_index(drop=True)
 
 
 def wide(seed: int = 1, n_candidates: int = 5000) -> pd.DataFrame:
@@ -61,21 +67,32 @@ def wide(seed: int = 1, n_candidates: int = 5000) -> pd.DataFrame:
             who = rng.choice(pool, n_candidates)
             impression = rng.standard_normal(n_candidates)
             for c in comps:
-                points = 5.5 + 1.5 * (theta[:, c] + lenient[who] + halo * impression
-                                      + noise[who] * rng.standard_normal(n_candidates))
+                points = 5.5 + 1.5 * (
+                    theta[:, c]
+                    + lenient[who]
+                    + halo * impression
+                    + noise[who] * rng.standard_normal(n_candidates)
+                )
                 label = (points[:, None] >= label_cuts[who]).sum(axis=1)
-                parts.append(pd.DataFrame({
-                    "candidate": np.arange(n_candidates), "round": f"round_{r}",
-                    "interviewer": who + 1000 * s * 0, "competency": f"comp_{c}",
-                    "score": np.clip(np.rint(points), 1, 10),
-                    "label": np.array(["weak", "mixed", "strong", "exceptional"])[label],
-                    "points": points,
-                }))
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            "candidate": np.arange(n_candidates),
+                            "round": f"round_{r}",
+                            "interviewer": who + 1000 * s * 0,
+                            "competency": f"comp_{c}",
+                            "score": np.clip(np.rint(points), 1, 10),
+                            "label": np.array(["weak", "mixed", "strong", "exceptional"])[label],
+                            "points": points,
+                        }
+                    )
+                )
     sheet = pd.concat(parts, ignore_index=True)
     sheet = sheet.drop_duplicates(["candidate", "interviewer", "competency", "round"])
     view = sheet.groupby(["candidate", "interviewer"])["points"].transform("mean")
     sheet["recommendation"] = np.array(["Strong No", "No", "Yes", "Strong Yes"])[
-        np.searchsorted([4.0, 5.5, 7.0], view.to_numpy())]
+        np.searchsorted([4.0, 5.5, 7.0], view.to_numpy())
+    ]
     agg = sheet.groupby("candidate")["points"].mean() + rng.normal(0, 0.3, n_candidates)
     decision = np.where(agg >= 6.5, "hire", "no_hire")
     sheet["decision"] = decision[sheet["candidate"].to_numpy()]
@@ -100,11 +117,14 @@ def main() -> None:
     cand = pd.factorize(data["candidate"])[0]
     rater = pd.factorize(data["interviewer"])[0]
     y = data["score"].to_numpy(float)
-    print(f"1. crossed design: {len(data):,} ratings, {data['interviewer'].nunique():,} "
-          f"interviewers x {data['candidate'].nunique():,} candidates, one competency")
+    print(
+        f"1. crossed design: {len(data):,} ratings, {data['interviewer'].nunique():,} "
+        f"interviewers x {data['candidate'].nunique():,} candidates, one competency"
+    )
     rows = {
-        "sim.calibrate (everything)": best(lambda: sim.calibrate(data, scale=(1, 10)),
-                                           args.repeat),
+        "sim.calibrate (everything)": best(
+            lambda: sim.calibrate(data, scale=(1, 10)), args.repeat
+        ),
         "sim.calibrate REML only": best(lambda: fit_crossed(y, cand, rater), args.repeat),
     }
     ours = fit_crossed(y, cand, rater)
@@ -112,13 +132,16 @@ def main() -> None:
     try:
         import mixedlm
 
-        refs["mixedlm 1.3 lmer (REML)"] = best(lambda: mixedlm.lmer(
-            "score ~ 1 + (1|candidate) + (1|interviewer)", data), args.repeat)
+        refs["mixedlm 1.3 lmer (REML)"] = best(
+            lambda: mixedlm.lmer("score ~ 1 + (1|candidate) + (1|interviewer)", data), args.repeat
+        )
         ref = mixedlm.lmer("score ~ 1 + (1|candidate) + (1|interviewer)", data)
         vc = ref.VarCorr().groups
-        agree = max(abs(ours.candidate_var / float(vc["candidate"].variance["(Intercept)"]) - 1),
-                    abs(ours.interviewer_var / float(vc["interviewer"].variance["(Intercept)"])
-                        - 1), abs(ours.residual_var / float(ref.sigma) ** 2 - 1))
+        agree = max(
+            abs(ours.candidate_var / float(vc["candidate"].variance["(Intercept)"]) - 1),
+            abs(ours.interviewer_var / float(vc["interviewer"].variance["(Intercept)"]) - 1),
+            abs(ours.residual_var / float(ref.sigma) ** 2 - 1),
+        )
         print(f"   variance components vs mixedlm: largest relative difference {agree:.1e}")
     except ImportError:
         print("   mixedlm not installed (pip install mixedlm)")
@@ -141,9 +164,11 @@ def main() -> None:
     print("   target: sim.calibrate <= 3x the fastest reference")
 
     sheet = wide()
-    print(f"\n2. {len(sheet):,} ratings across {sheet['competency'].nunique()} competencies "
-          f"({sheet['candidate'].nunique():,} candidates, {sheet['interviewer'].nunique()} "
-          "interviewers; labels, recommendations, decisions)")
+    print(
+        f"\n2. {len(sheet):,} ratings across {sheet['competency'].nunique()} competencies "
+        f"({sheet['candidate'].nunique():,} candidates, {sheet['interviewer'].nunique()} "
+        "interviewers; labels, recommendations, decisions)"
+    )
     seconds = best(lambda: sim.calibrate(sheet, scale=(1, 10)), args.repeat)
     print(f"   sim.calibrate: {seconds:.2f} s (target <= 10 s)")
 

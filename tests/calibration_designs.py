@@ -23,10 +23,18 @@ from sim.calibrate import long_format
 PANEL = 6
 LENIENCY_SD = 0.4  # z, = points (points_per_sd 1)
 ROUND_HALO = {"product": 0.3, "leadership": 0.5}
-COMPETENCIES = {"product": ["strategy", "metrics", "execution"],
-                "leadership": ["influence", "judgment", "culture"]}
-WEIGHTS = {"strategy": 3.0, "metrics": 1.0, "execution": 2.0, "influence": 1.5,
-           "judgment": 2.0, "culture": 0.5}
+COMPETENCIES = {
+    "product": ["strategy", "metrics", "execution"],
+    "leadership": ["influence", "judgment", "culture"],
+}
+WEIGHTS = {
+    "strategy": 3.0,
+    "metrics": 1.0,
+    "execution": 2.0,
+    "influence": 1.5,
+    "judgment": 2.0,
+    "culture": 0.5,
+}
 LABEL_CUTS, LABEL_SPREAD = (4.5, 6.5, 8.5), 0.3
 REC_CUTS, REC_SPREAD = (4.2, 5.6, 7.0), 0.3
 THRESHOLD, MANAGER_NOISE = 6.0, 0.4
@@ -58,32 +66,48 @@ def make_process(seed: int) -> Truth:
     for r, (rnd, comps) in enumerate(COMPETENCIES.items()):
         names = [f"{rnd}_{i}" for i in range(PANEL)]
         for name in names:
-            person = {"name": name, "leniency": round(float(rng.normal(0, LENIENCY_SD)), 4),
-                      "noise_sd": round(float(rng.uniform(0.45, 0.85)), 4),
-                      "halo": ROUND_HALO[rnd], "framing_sensitivity": 1.0,
-                      "label_cuts": _cuts(rng, LABEL_CUTS, LABEL_SPREAD),
-                      "recommendation_cuts": _cuts(rng, REC_CUTS, REC_SPREAD)}
+            person = {
+                "name": name,
+                "leniency": round(float(rng.normal(0, LENIENCY_SD)), 4),
+                "noise_sd": round(float(rng.uniform(0.45, 0.85)), 4),
+                "halo": ROUND_HALO[rnd],
+                "framing_sensitivity": 1.0,
+                "label_cuts": _cuts(rng, LABEL_CUTS, LABEL_SPREAD),
+                "recommendation_cuts": _cuts(rng, REC_CUTS, REC_SPREAD),
+            }
             people.append(person)
             truth["len"][name], truth["noise"][name] = person["leniency"], person["noise_sd"]
             truth["halo"][name] = ROUND_HALO[rnd]
             truth["lab"][name] = tuple(person["label_cuts"])
             truth["rec"][name] = tuple(person["recommendation_cuts"])
         # minutes = evidence_minutes x competencies: occasion noise SD is noise_sd itself.
-        rounds.append({"name": rnd, "minutes": 15.0 * len(comps), "day": 5.0 + 10 * r,
-                       "competencies": comps, "interviewers": names})
+        rounds.append(
+            {
+                "name": rnd,
+                "minutes": 15.0 * len(comps),
+                "day": 5.0 + 10 * r,
+                "competencies": comps,
+                "interviewers": names,
+            }
+        )
     doc = {
-        "name": f"panel_{seed}", "evidence_minutes": 15.0,
+        "name": f"panel_{seed}",
+        "evidence_minutes": 15.0,
         "scale": {"min": 1, "max": 10, "center": 5.5, "points_per_sd": 1.0},
         "competencies": [{"name": c} for comps in COMPETENCIES.values() for c in comps],
-        "interviewers": people, "rounds": rounds,
-        "debrief": {"rule": "discretion", "threshold": THRESHOLD, "manager_noise": MANAGER_NOISE,
-                    "competency_weights": WEIGHTS},
+        "interviewers": people,
+        "rounds": rounds,
+        "debrief": {
+            "rule": "discretion",
+            "threshold": THRESHOLD,
+            "manager_noise": MANAGER_NOISE,
+            "competency_weights": WEIGHTS,
+        },
         "pool": {"correlation": CORRELATION, "framing": {"mean": 0.0, "sd": 0.0}},
         "truth": {"weights": WEIGHTS, "noise_sd": 1.0},
     }
     process = sim.io.process_from_dict(yaml.safe_load(io.StringIO(yaml.safe_dump(doc))))
-    return Truth(process, truth["len"], truth["noise"], truth["halo"], truth["lab"],
-                 truth["rec"])
+    return Truth(process, truth["len"], truth["noise"], truth["halo"], truth["lab"], truth["rec"])
 
 
 def candidate_var(rnd: str) -> float:
@@ -103,8 +127,11 @@ def unbalance(sheet: pd.DataFrame, seed: int) -> pd.DataFrame:
     """Keep each interviewer's seats with their own probability (0.12 to 1)."""
     rng = np.random.default_rng([11, seed])
     people = sorted(sheet["interviewer"].unique())
-    keep_p = dict(zip(people, np.geomspace(0.12, 1.0, len(people))[rng.permutation(len(people))],
-                      strict=True))
+    keep_p = dict(
+        zip(
+            people, np.geomspace(0.12, 1.0, len(people))[rng.permutation(len(people))], strict=True
+        )
+    )
     seats = sheet[["candidate", "interviewer"]].drop_duplicates()
     u = rng.random(len(seats))
     kept = seats[u < seats["interviewer"].map(keep_p).to_numpy()]

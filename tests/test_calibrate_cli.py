@@ -1,4 +1,4 @@
-"""``hiring-sim calibrate`` end to end: Greenhouse and long-format input, bad input, the fitted YAML."""
+"""``hiring-sim calibrate`` end to end: Greenhouse and long input, bad input, the fitted YAML."""
 
 from __future__ import annotations
 
@@ -32,8 +32,9 @@ def panel() -> tuple:
 
 def test_greenhouse_fixture_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "fitted.yaml"
-    proc = run_cli("calibrate", str(GREENHOUSE), "--format", "greenhouse", "--json",
-                   "--out", str(out))
+    proc = run_cli(
+        "calibrate", str(GREENHOUSE), "--format", "greenhouse", "--json", "--out", str(out)
+    )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     cards = json.loads(GREENHOUSE.read_text())
@@ -58,12 +59,13 @@ def test_greenhouse_maps_to_the_long_format() -> None:
     sheet = read_scores(GREENHOUSE)
     cards = json.loads(GREENHOUSE.read_text())
     first = cards[0]
-    mine = sheet.ratings[(sheet.ratings["candidate"] == str(first["candidate_id"]))
-                         & (sheet.ratings["interviewer"] == first["interviewer"]["name"])
-                         & (sheet.ratings["round"] == first["interview"])]
+    mine = sheet.ratings[
+        (sheet.ratings["candidate"] == str(first["candidate_id"]))
+        & (sheet.ratings["interviewer"] == first["interviewer"]["name"])
+        & (sheet.ratings["round"] == first["interview"])
+    ]
     words = {"definitely_not": 1, "no": 2, "mixed": 3, "yes": 4, "strong_yes": 5}
-    expected = {a["name"]: words[a["rating"]] for a in first["attributes"]
-                if a["rating"] in words}
+    expected = {a["name"]: words[a["rating"]] for a in first["attributes"] if a["rating"] in words}
     assert dict(zip(mine["competency"], mine["score"], strict=True)) == expected
 
 
@@ -83,13 +85,15 @@ def _write(tmp_path: Path, frame: pd.DataFrame, name: str = "scores.csv") -> Pat
     return path
 
 
-BASE_ROWS = pd.DataFrame({
-    "candidate": ["c1", "c1", "c2", "c2", "c3", "c3"],
-    "interviewer": ["ann", "bob", "ann", "bob", "ann", "bob"],
-    "competency": ["depth"] * 6,
-    "score": [7, 6, 4, 5, 8, 9],
-    "decision": ["hire", "hire", "no_hire", "no_hire", "hire", "hire"],
-})
+BASE_ROWS = pd.DataFrame(
+    {
+        "candidate": ["c1", "c1", "c2", "c2", "c3", "c3"],
+        "interviewer": ["ann", "bob", "ann", "bob", "ann", "bob"],
+        "competency": ["depth"] * 6,
+        "score": [7, 6, 4, 5, 8, 9],
+        "decision": ["hire", "hire", "no_hire", "no_hire", "hire", "hire"],
+    }
+)
 
 
 def _bad(kind: str) -> tuple[pd.DataFrame, str]:
@@ -121,8 +125,16 @@ def _bad(kind: str) -> tuple[pd.DataFrame, str]:
     raise AssertionError(kind)
 
 
-BAD = ["unknown column", "missing column", "off the scale", "not a number", "two decisions",
-       "bad decision", "confounded", "duplicate"]
+BAD = [
+    "unknown column",
+    "missing column",
+    "off the scale",
+    "not a number",
+    "two decisions",
+    "bad decision",
+    "confounded",
+    "duplicate",
+]
 
 
 @pytest.mark.parametrize("kind", BAD)
@@ -171,10 +183,21 @@ def test_bad_greenhouse_input_names_the_json_path(
 def test_missing_and_thin_data_are_kept_and_counted(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    rows = pd.concat([BASE_ROWS, pd.DataFrame({
-        "candidate": ["c4", "c4", "c5"], "interviewer": ["ann", "bob", "dee"],
-        "competency": ["depth"] * 3, "score": ["no decision", 6, 7],
-        "decision": ["", "", "no_hire"]})], ignore_index=True)
+    rows = pd.concat(
+        [
+            BASE_ROWS,
+            pd.DataFrame(
+                {
+                    "candidate": ["c4", "c4", "c5"],
+                    "interviewer": ["ann", "bob", "dee"],
+                    "competency": ["depth"] * 3,
+                    "score": ["no decision", 6, 7],
+                    "decision": ["", "", "no_hire"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     proc = _main(capsys, "calibrate", str(_write(tmp_path, rows)), "--scale", "1", "10", "--json")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
@@ -192,8 +215,7 @@ def test_variances_are_in_squared_points_of_the_input_scale(panel: tuple) -> Non
     two = calibrate(doubled, scale=(2.0, 20.0))
     for key in ("candidate_var", "interviewer_var", "residual_var"):
         assert np.allclose(two.competencies[key], 4 * one.competencies[key], rtol=1e-6)
-    assert np.allclose(two.interviewers["leniency"], 2 * one.interviewers["leniency"],
-                       atol=1e-6)
+    assert np.allclose(two.interviewers["leniency"], 2 * one.interviewers["leniency"], atol=1e-6)
 
 
 def test_separation_is_detected_and_reported(panel: tuple) -> None:
@@ -204,7 +226,8 @@ def test_separation_is_detected_and_reported(panel: tuple) -> None:
     aggregate = sum(means[c] * w for c, w in weights.items()) / sum(weights.values())
     decision = np.where(aggregate >= 6.0, "hire", "no_hire")
     rule = sheet.drop(columns="decision").merge(
-        pd.DataFrame({"candidate": means.index, "decision": decision}), on="candidate")
+        pd.DataFrame({"candidate": means.index, "decision": decision}), on="candidate"
+    )
     fit = calibrate(rule, process=truth.process)
     assert fit.revealed["fit"].separated
     assert np.isnan(fit.revealed_weights["se"]).all()
@@ -222,22 +245,23 @@ def test_fitted_yaml_validates_simulates_and_reproduces_each_interviewer(
     truth, sheet = panel
     path = _write(tmp_path, sheet, "panel.csv")
     out = tmp_path / "fitted.yaml"
-    proc = run_cli("calibrate", str(path), "--process", str(_process_file(truth, tmp_path)),
-                   "--out", str(out))
+    proc = run_cli(
+        "calibrate", str(path), "--process", str(_process_file(truth, tmp_path)), "--out", str(out)
+    )
     assert proc.returncode == 0, proc.stderr
     text = out.read_text()
     # Every number under interviewers, debrief and pool carries its source.
     for line in text.splitlines():
         if re.match(r"\s+(leniency|noise_sd|halo|threshold|manager_noise|label_cuts):", line):
             assert re.search(r"\[(fitted|from BASE|assumption)", line), line
-    assert re.search(r"leniency: .*# \[fitted: panel.csv, leniency .* ± .* points, \d+ ratings\]",
-                     text)
+    assert re.search(
+        r"leniency: .*# \[fitted: panel.csv, leniency .* ± .* points, \d+ ratings\]", text
+    )
     assert "[from BASE: panel_3]" in text
     assert run_cli("validate", str(out)).returncode == 0
     fitted = sim.load_process(out)
     fit = calibrate(path, process=truth.process)
-    check = fit.goodness_of_fit(read_scores(path, process=truth.process).ratings, n=20_000,
-                                rng=1)
+    check = fit.goodness_of_fit(read_scores(path, process=truth.process).ratings, n=20_000, rng=1)
     print("\ngoodness of fit, score distribution per interviewer (input vs fitted process):")
     print(check.round(3).to_string())
     # Each interviewer's distribution is as close as sampling alone allows (TV distance
@@ -257,21 +281,40 @@ def _process_file(truth, tmp_path: Path) -> Path:
 
 def _process_doc(process: sim.Process) -> dict:
     def interviewer(p: sim.Interviewer) -> dict:
-        return {k: (list(v) if isinstance(v, tuple) else v)
-                for k, v in dataclasses.asdict(p).items() if v is not None}
+        return {
+            k: (list(v) if isinstance(v, tuple) else v)
+            for k, v in dataclasses.asdict(p).items()
+            if v is not None
+        }
 
     d = process.debrief
     return {
-        "name": process.name, "evidence_minutes": process.evidence_minutes,
-        "scale": {"min": process.scale.min, "max": process.scale.max,
-                  "center": process.scale.center, "points_per_sd": process.scale.points_per_sd},
+        "name": process.name,
+        "evidence_minutes": process.evidence_minutes,
+        "scale": {
+            "min": process.scale.min,
+            "max": process.scale.max,
+            "center": process.scale.center,
+            "points_per_sd": process.scale.points_per_sd,
+        },
         "competencies": [{"name": c} for c in process.competency_names],
         "interviewers": [interviewer(p) for p in process.interviewers],
-        "rounds": [{"name": r.name, "minutes": r.minutes, "day": r.day,
-                    "competencies": list(r.competencies), "interviewers": list(r.interviewers)}
-                   for r in process.rounds],
-        "debrief": {"rule": d.rule, "threshold": d.threshold, "manager_noise": d.manager_noise,
-                    "competency_weights": dict(d.competency_weights)},
+        "rounds": [
+            {
+                "name": r.name,
+                "minutes": r.minutes,
+                "day": r.day,
+                "competencies": list(r.competencies),
+                "interviewers": list(r.interviewers),
+            }
+            for r in process.rounds
+        ],
+        "debrief": {
+            "rule": d.rule,
+            "threshold": d.threshold,
+            "manager_noise": d.manager_noise,
+            "competency_weights": dict(d.competency_weights),
+        },
         "pool": {"correlation": 0.3, "framing": {"mean": 0.0, "sd": 0.0}},
         "truth": {"weights": dict(process.truth.weights), "noise_sd": process.truth.noise_sd},
     }
@@ -284,8 +327,9 @@ def test_fitted_process_loads_in_other_commands(tmp_path: Path) -> None:
     assert "Stated vs revealed weights" in proc.stdout
     profile = tmp_path / "profiles.yaml"
     profile.write_text("profiles:\n  solid:\n    default_level: 7.0\n    framing: 0.5\n")
-    for args in (("what-if", "--process", str(out), "--profile", f"{profile}:solid",
-                  "--n", "500"),
-                 ("compare-rules", "--process", str(out), "--n", "2000")):
+    for args in (
+        ("what-if", "--process", str(out), "--profile", f"{profile}:solid", "--n", "500"),
+        ("compare-rules", "--process", str(out), "--n", "2000"),
+    ):
         run = run_cli(*args)
         assert run.returncode == 0, (args, run.stderr)

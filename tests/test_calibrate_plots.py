@@ -15,8 +15,7 @@ from sim.errors import SpecError
 @pytest.fixture(scope="module")
 def fit():
     base = sim.load_process("amex_ai_pm_2026")
-    return sim.calibrate(sim.calibrate.long_format(sim.simulate(base, n=600, rng=4)),
-                         process=base)
+    return sim.calibrate(sim.calibrate.long_format(sim.simulate(base, n=600, rng=4)), process=base)
 
 
 def _valid(fig: go.Figure) -> go.Figure:
@@ -54,11 +53,14 @@ def test_import_sim_does_not_load_the_calibration() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, sim\n"
-            "print(sorted(m for m in sys.modules if m.startswith(('sim.calibrate', 'mixedlm',"
-            " 'statsmodels', 'gpboost'))))\n"
-            "print(callable(sim.calibrate), 'sim.calibrate.fit' in sys.modules)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.split("\n")
+    code = (
+        "import sys, sim\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('sim.calibrate', 'mixedlm',"
+        " 'statsmodels', 'gpboost'))))\n"
+        "print(callable(sim.calibrate), 'sim.calibrate.fit' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
     assert out[0] == "[]"
     assert out[1] == "True True"  # first use loads it, and the package is callable

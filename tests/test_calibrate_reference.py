@@ -36,8 +36,11 @@ def test_variance_components_match_lme4_reml(kind: str) -> None:
     cand = pd.factorize(frame["candidate"])[0]
     rater = pd.factorize(frame["interviewer"])[0]
     ours = fit_crossed(frame["score"].to_numpy(float), cand, rater)
-    ref = mixedlm.lmer("score ~ 1 + (1|candidate) + (1|interviewer)",
-                       frame.astype({"candidate": str, "interviewer": str}), REML=True)
+    ref = mixedlm.lmer(
+        "score ~ 1 + (1|candidate) + (1|interviewer)",
+        frame.astype({"candidate": str, "interviewer": str}),
+        REML=True,
+    )
     vc = ref.VarCorr()
     table = {name: float(group.variance["(Intercept)"]) for name, group in vc.groups.items()}
     assert ours.candidate_var == pytest.approx(table["candidate"], rel=1e-3)
@@ -59,8 +62,11 @@ def test_leverages_and_pevs_match_the_dense_equations() -> None:
     y = rng.normal(size=n) + rng.normal(size=40)[cand] + 0.5 * rng.normal(size=15)[rater]
     fit = fit_crossed(y, cand, rater, 40, 15)
     w = np.column_stack([np.ones(n), np.eye(40)[cand], np.eye(15)[rater]])
-    penalty = np.r_[0.0, np.full(40, fit.residual_var / fit.candidate_var),
-                    np.full(15, fit.residual_var / fit.interviewer_var)]
+    penalty = np.r_[
+        0.0,
+        np.full(40, fit.residual_var / fit.candidate_var),
+        np.full(15, fit.residual_var / fit.interviewer_var),
+    ]
     inverse = np.linalg.inv(w.T @ w + np.diag(penalty))
     assert np.allclose(fit.leverage, np.einsum("ij,jk,ik->i", w, inverse, w), atol=1e-10)
     assert np.allclose(fit.candidate_pev, fit.residual_var * np.diag(inverse)[1:41])
@@ -76,8 +82,11 @@ def test_reml_recovers_known_components_over_seeds() -> None:
     for seed in range(30):
         rng = np.random.default_rng([9, seed])
         cand, rater = np.repeat(np.arange(200), 5), rng.integers(0, 50, 1000)
-        y = (rng.normal(0, 1.0, 200)[cand] + rng.normal(0, 0.5, 50)[rater]
-             + rng.normal(0, 0.7, 1000))
+        y = (
+            rng.normal(0, 1.0, 200)[cand]
+            + rng.normal(0, 0.5, 50)[rater]
+            + rng.normal(0, 0.7, 1000)
+        )
         fit = fit_crossed(y, cand, rater, 200, 50)
         est.append([fit.candidate_var, fit.interviewer_var, fit.residual_var, *fit.se])
     est = np.array(est)

@@ -96,8 +96,11 @@ def test_variance_components_within_intervals(fits: dict, design: str) -> None:
             # Residual: halo impression + occasion noise + rounding (Sheppard), as the
             # rating-weighted mean over the competency's raters.
             noise = sum(counts[p] * truth.noise_sd[p] ** 2 for p in counts.index) / counts.sum()
-            want = {"candidate": candidate_var(rnd), "interviewer": LENIENCY_SD**2,
-                    "residual": ROUND_HALO[rnd] ** 2 + noise + 1 / 12}
+            want = {
+                "candidate": candidate_var(rnd),
+                "interviewer": LENIENCY_SD**2,
+                "residual": ROUND_HALO[rnd] ** 2 + noise + 1 / 12,
+            }
             for key, value in want.items():
                 hits[key] += int(row[f"{key}_var_low"] <= value <= row[f"{key}_var_high"])
             total += 1
@@ -112,8 +115,9 @@ def test_own_cut_points_within_intervals(fits: dict, design: str, kind: str) -> 
     for truth, _, fit in fits[design]:
         own = truth.label_cuts if kind == "label" else truth.recommendation_cuts
         table = fit.cut_points(kind)
-        true = np.array([own[p][c] for p, c in zip(table["interviewer"], table["cut"],
-                                                   strict=True)])
+        true = np.array(
+            [own[p][c] for p, c in zip(table["interviewer"], table["cut"], strict=True)]
+        )
         hits += int(((table["low"] <= true) & (true <= table["high"])).sum())
         total += len(table)
     assert_binomial(hits, total, 0.95)

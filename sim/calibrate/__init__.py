@@ -21,14 +21,20 @@ from .fit import calibrate
 from .io import ScoreSheet, long_format, read_scores, score_sheet
 from .result import CalibrationResult
 
-__all__ = ["CalibrationResult", "ScoreSheet", "calibrate", "long_format", "read_scores",
-           "score_sheet"]
+__all__ = [
+    "CalibrationResult",
+    "ScoreSheet",
+    "calibrate",
+    "long_format",
+    "read_scores",
+    "score_sheet",
+]
 
 
 class _CallablePackage(_types.ModuleType):
     """``sim.calibrate(...)`` calls :func:`calibrate` (the package is also a namespace)."""
 
-    def __call__(self, *args, **kwargs):  # noqa: D102
+    def __call__(self, *args, **kwargs):
         return calibrate(*args, **kwargs)
 
 

@@ -53,12 +53,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "calibrate", help="estimate your interviewers and committee from score sheets"
     )
     p.add_argument("scores", help="score sheet: long CSV / Parquet, or Greenhouse JSON")
-    p.add_argument("--format", choices=("csv", "parquet", "greenhouse"),
-                   help="input format (default: from the file's suffix)")
-    p.add_argument("--scale", nargs=2, type=float, metavar=("MIN", "MAX"),
-                   help="rating scale (default: the process's, else the observed range)")
-    p.add_argument("--process", metavar="BASE",
-                   help="base process: stated weights, label names, truth model and dollars")
+    p.add_argument(
+        "--format",
+        choices=("csv", "parquet", "greenhouse"),
+        help="input format (default: from the file's suffix)",
+    )
+    p.add_argument(
+        "--scale",
+        nargs=2,
+        type=float,
+        metavar=("MIN", "MAX"),
+        help="rating scale (default: the process's, else the observed range)",
+    )
+    p.add_argument(
+        "--process",
+        metavar="BASE",
+        help="base process: stated weights, label names, truth model and dollars",
+    )
     p.add_argument("--out", metavar="FITTED.yaml", help="write the fitted process (atomically)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_calibrate)

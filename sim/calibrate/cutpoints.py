@@ -218,7 +218,9 @@ def fit_cuts(
             return -_fit_given_noise(*args, grouped, float(np.exp(log_noise)), coarse)[1]
 
         found = optimize.minimize_scalar(
-            neg, bounds=(np.log(0.01 * width), np.log(2.0 * width)), method="bounded",
+            neg,
+            bounds=(np.log(0.01 * width), np.log(2.0 * width)),
+            method="bounded",
             options={"xatol": 0.05},
         )
         noise = float(np.exp(found.x))

@@ -101,8 +101,10 @@ def calibrate(
     >>> base = sim.load_process("amex_ai_pm_2026")
     >>> sheet = long_format(sim.simulate(base, n=400, rng=1))
     >>> fit = calibrate(sheet, process=base)
-    >>> fit.n_ratings == len(sheet), sorted(fit.interviewers.index) == sorted(base.interviewer_names)
-    (True, True)
+    >>> fit.n_ratings == len(sheet)
+    True
+    >>> sorted(fit.interviewers.index) == sorted(base.interviewer_names)
+    True
     """
     from threadpoolctl import threadpool_limits
 
@@ -139,8 +141,9 @@ def _calibrate(
     # leniency of its own raters, which ``rater_leniency`` records.
     lenient = (overall.interviewer_effect - overall.interviewer_effect.mean())[codes.interviewer]
     k_count = np.bincount(codes.competency, minlength=len(codes.competencies))
-    rater_leniency = np.bincount(codes.competency, weights=lenient,
-                                 minlength=len(codes.competencies)) / np.maximum(k_count, 1)
+    rater_leniency = np.bincount(
+        codes.competency, weights=lenient, minlength=len(codes.competencies)
+    ) / np.maximum(k_count, 1)
     per_comp["rater_leniency"] = rater_leniency
     d = y - parts["intercept"] - lenient + rater_leniency[codes.competency]
     frame = pd.DataFrame(
@@ -154,9 +157,12 @@ def _calibrate(
         }
     )
     has_rounds = bool((ratings["round"] != "").any())
-    halo = halo_moments(frame, overall.interviewer_contrast_pev, len(codes.interviewers), has_rounds)
-    noise = noise_moments(parts["resid"], parts["leverage"], codes.interviewer,
-                          len(codes.interviewers))
+    halo = halo_moments(
+        frame, overall.interviewer_contrast_pev, len(codes.interviewers), has_rounds
+    )
+    noise = noise_moments(
+        parts["resid"], parts["leverage"], codes.interviewer, len(codes.interviewers)
+    )
     people = _interviewer_table(codes, overall, halo, noise, step, warnings)
     _single_rater_levels(per_comp, y, codes, noise)
     cov, pairs = level_covariance(frame, len(codes.competencies))
@@ -227,11 +233,17 @@ def _per_competency(
         cand, c_idx = np.unique(codes.candidate[mine], return_inverse=True)
         rater, r_idx = np.unique(codes.interviewer[mine], return_inverse=True)
         shared = np.bincount(c_idx, minlength=cand.size)
-        row = {"competency": name, "n_ratings": mine.size, "n_candidates": cand.size,
-               "n_interviewers": rater.size}
+        row = {
+            "competency": name,
+            "n_ratings": mine.size,
+            "n_candidates": cand.size,
+            "n_interviewers": rater.size,
+        }
         if rater.size < 2 or (shared <= 1).all():
-            warnings.append(f"competency {name!r}: every candidate has one rating (or one "
-                            "interviewer rates it): its leniency variance is not identifiable")
+            warnings.append(
+                f"competency {name!r}: every candidate has one rating (or one "
+                "interviewer rates it): its leniency variance is not identifiable"
+            )
             mu = float(y[mine].mean())
             intercept[mine], resid[mine], lev[mine] = mu, 0.0, 1.0
             rows.append({**row, "intercept": mu, "identifiable": False})
@@ -244,20 +256,34 @@ def _per_competency(
         lev[mine] = fit.leverage
         rows.append({**row, **_components(fit), "identifiable": True})
         counts = np.bincount(r_idx, minlength=rater.size)
-        by_comp.append(pd.DataFrame({
-            "interviewer": [codes.interviewers[j] for j in rater],
-            "competency": name,
-            "leniency": fit.interviewer_effect,
-            "leniency_se": np.sqrt(fit.interviewer_pev),
-            "n_ratings": counts,
-        }))
+        by_comp.append(
+            pd.DataFrame(
+                {
+                    "interviewer": [codes.interviewers[j] for j in rater],
+                    "competency": name,
+                    "leniency": fit.interviewer_effect,
+                    "leniency_se": np.sqrt(fit.interviewer_pev),
+                    "n_ratings": counts,
+                }
+            )
+        )
         if mine.size < THIN:
             warnings.append(f"competency {name!r}: only {mine.size} ratings")
     table = pd.DataFrame(rows).set_index("competency")
-    by = pd.concat(by_comp, ignore_index=True) if by_comp else pd.DataFrame(
-        columns=["interviewer", "competency", "leniency", "leniency_se", "n_ratings"])
-    return table, {"intercept": intercept, "resid": resid, "leverage": lev, "by_competency": by,
-                   "fits": fits}
+    by = (
+        pd.concat(by_comp, ignore_index=True)
+        if by_comp
+        else pd.DataFrame(
+            columns=["interviewer", "competency", "leniency", "leniency_se", "n_ratings"]
+        )
+    )
+    return table, {
+        "intercept": intercept,
+        "resid": resid,
+        "leverage": lev,
+        "by_competency": by,
+        "fits": fits,
+    }
 
 
 def _single_rater_levels(
@@ -276,8 +302,9 @@ def _single_rater_levels(
         total = float(np.var(y[mine], ddof=1))
         n = int(mine.sum())
         per_comp.loc[name, "candidate_var"] = max(total - resid[0], 0.0)
-        per_comp.loc[name, "candidate_var_se"] = float(np.sqrt(
-            2 * total**2 / (n - 1) + noise["residual_var_se"].to_numpy()[raters][0] ** 2))
+        per_comp.loc[name, "candidate_var_se"] = float(
+            np.sqrt(2 * total**2 / (n - 1) + noise["residual_var_se"].to_numpy()[raters][0] ** 2)
+        )
         per_comp.loc[name, "residual_var"] = resid[0]
         per_comp.loc[name, "residual_var_se"] = noise["residual_var_se"].to_numpy()[raters][0]
 
@@ -288,55 +315,77 @@ def _overall_leniency(y: np.ndarray, codes: _Codes) -> Any:
     count = np.bincount(codes.seat, minlength=n_seats)
     mean = np.bincount(codes.seat, weights=y, minlength=n_seats) / count
     first = np.unique(codes.seat, return_index=True)[1]
-    return fit_crossed(mean, codes.candidate[first], codes.interviewer[first],
-                       len(codes.candidates), len(codes.interviewers))
+    return fit_crossed(
+        mean,
+        codes.candidate[first],
+        codes.interviewer[first],
+        len(codes.candidates),
+        len(codes.interviewers),
+    )
 
 
 def _interviewer_table(
-    codes: _Codes, overall: Any, halo: pd.DataFrame, noise: pd.DataFrame, step: float,
+    codes: _Codes,
+    overall: Any,
+    halo: pd.DataFrame,
+    noise: pd.DataFrame,
+    step: float,
     warnings: list[str],
 ) -> pd.DataFrame:
     """Leniency, halo and noise per interviewer (points), with SEs and counts."""
     j = len(codes.interviewers)
     n = np.bincount(codes.interviewer, minlength=j)
-    n_cand = pd.Series(codes.candidate).groupby(codes.interviewer).nunique().reindex(
-        range(j), fill_value=0).to_numpy()
+    n_cand = (
+        pd.Series(codes.candidate)
+        .groupby(codes.interviewer)
+        .nunique()
+        .reindex(range(j), fill_value=0)
+        .to_numpy()
+    )
     halo_var = halo["halo_var"].to_numpy()
     known = np.isfinite(halo_var)
     noise_var = noise["residual_var"].to_numpy() - np.where(known, halo_var, 0.0)
     noise_var = noise_var - step**2 / 12
-    noise_var_se = np.sqrt(noise["residual_var_se"].to_numpy() ** 2
-                           + np.where(known, halo["halo_var_se"].to_numpy(), 0.0) ** 2)
+    noise_var_se = np.sqrt(
+        noise["residual_var_se"].to_numpy() ** 2
+        + np.where(known, halo["halo_var_se"].to_numpy(), 0.0) ** 2
+    )
     noise_sd = np.sqrt(np.maximum(noise_var, 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         noise_sd_se = np.where(noise_sd > 0, noise_var_se / (2 * noise_sd), np.nan)
         halo_sd = np.sqrt(np.maximum(halo_var, 0.0))
-        halo_sd_se = np.where(halo_sd > 0, halo["halo_var_se"].to_numpy() / (2 * halo_sd),
-                              np.nan)
-    table = pd.DataFrame({
-        "n_ratings": n,
-        "n_candidates": n_cand,
-        "leniency": overall.interviewer_effect - overall.interviewer_effect.mean(),
-        "leniency_se": np.sqrt(overall.interviewer_contrast_pev),
-        "residual_var": noise["residual_var"].to_numpy(),
-        "residual_var_se": noise["residual_var_se"].to_numpy(),
-        "halo_var": halo_var,
-        "halo_var_se": halo["halo_var_se"].to_numpy(),
-        "halo": halo_sd,
-        "halo_se": halo_sd_se,
-        "halo_pairs": halo["n_pairs"].to_numpy(),
-        "noise_var": noise_var,
-        "noise_var_se": noise_var_se,
-        "noise_sd": noise_sd,
-        "noise_sd_se": noise_sd_se,
-    }, index=pd.Index(codes.interviewers, name="interviewer"))
+        halo_sd_se = np.where(halo_sd > 0, halo["halo_var_se"].to_numpy() / (2 * halo_sd), np.nan)
+    table = pd.DataFrame(
+        {
+            "n_ratings": n,
+            "n_candidates": n_cand,
+            "leniency": overall.interviewer_effect - overall.interviewer_effect.mean(),
+            "leniency_se": np.sqrt(overall.interviewer_contrast_pev),
+            "residual_var": noise["residual_var"].to_numpy(),
+            "residual_var_se": noise["residual_var_se"].to_numpy(),
+            "halo_var": halo_var,
+            "halo_var_se": halo["halo_var_se"].to_numpy(),
+            "halo": halo_sd,
+            "halo_se": halo_sd_se,
+            "halo_pairs": halo["n_pairs"].to_numpy(),
+            "noise_var": noise_var,
+            "noise_var_se": noise_var_se,
+            "noise_sd": noise_sd,
+            "noise_sd_se": noise_sd_se,
+        },
+        index=pd.Index(codes.interviewers, name="interviewer"),
+    )
     thin = int((n < THIN).sum())
     if thin:
-        warnings.append(f"{thin} interviewer(s) with fewer than {THIN} ratings: their "
-                        "leniency is shrunk toward 0 and their noise is uncertain")
+        warnings.append(
+            f"{thin} interviewer(s) with fewer than {THIN} ratings: their "
+            "leniency is shrunk toward 0 and their noise is uncertain"
+        )
     if not known.any():
-        warnings.append("halo not identifiable: no seat rates two competencies that another "
-                        "seat of the same candidate also rates; noise SDs include the halo")
+        warnings.append(
+            "halo not identifiable: no seat rates two competencies that another "
+            "seat of the same candidate also rates; noise SDs include the halo"
+        )
     return table
 
 
@@ -344,10 +393,20 @@ def _cut_table(fit: Any, names: tuple[str, ...], codes: _Codes) -> pd.DataFrame:
     rows = []
     for j, who in enumerate(codes.interviewers):
         for c in range(len(names) - 1):
-            rows.append({"interviewer": who, "cut": c, "between": f"{names[c]} | {names[c + 1]}",
-                         "cut_point": fit.cuts[j, c], "sd": fit.sd[j, c], "low": fit.low[j, c],
-                         "high": fit.high[j, c], "n": int(fit.n[j]),
-                         "pooled": fit.pooled[c], "spread": fit.spread[c]})
+            rows.append(
+                {
+                    "interviewer": who,
+                    "cut": c,
+                    "between": f"{names[c]} | {names[c + 1]}",
+                    "cut_point": fit.cuts[j, c],
+                    "sd": fit.sd[j, c],
+                    "low": fit.low[j, c],
+                    "high": fit.high[j, c],
+                    "n": int(fit.n[j]),
+                    "pooled": fit.pooled[c],
+                    "spread": fit.spread[c],
+                }
+            )
     table = pd.DataFrame(rows)
     table.attrs["noise"] = fit.noise
     return table
@@ -374,13 +433,25 @@ def _label_cuts(sheet: ScoreSheet, codes: _Codes, warnings: list[str]) -> pd.Dat
         lo = np.where(y <= low, mean - 10 * sd, y - step / 2)
         hi = np.where(y >= high, mean + 10 * sd, y + step / 2)
         data = {"lo": lo, "hi": hi, "mean": mean, "sd": sd}
-        fit = fit_cuts(level, codes.interviewer[given], len(codes.interviewers),
-                       len(sheet.labels), kernel="cell", bounds=(low - width, high + width),
-                       data=data)
+        fit = fit_cuts(
+            level,
+            codes.interviewer[given],
+            len(codes.interviewers),
+            len(sheet.labels),
+            kernel="cell",
+            bounds=(low - width, high + width),
+            data=data,
+        )
     else:
-        fit = fit_cuts(level, codes.interviewer[given], len(codes.interviewers),
-                       len(sheet.labels), kernel="probit", bounds=(low - width, high + width),
-                       data={"x": y})
+        fit = fit_cuts(
+            level,
+            codes.interviewer[given],
+            len(codes.interviewers),
+            len(sheet.labels),
+            kernel="probit",
+            bounds=(low - width, high + width),
+            data={"x": y},
+        )
     if given.sum() < THIN * len(sheet.labels):
         warnings.append(f"label cut points rest on {int(given.sum())} labelled ratings only")
     return _cut_table(fit, sheet.labels, codes)
@@ -393,9 +464,15 @@ def _seat_view(sheet: ScoreSheet, codes: _Codes, process: Process | None) -> pd.
     w = np.array([weights.get(c, 1.0 if not weights else 0.0) for c in codes.competencies])
     if not (w > 0).any():
         w = np.ones(len(codes.competencies))
-    frame = pd.DataFrame({"candidate": codes.candidate, "interviewer": codes.interviewer,
-                          "w": w[codes.competency], "score": ratings["score"].to_numpy(float),
-                          "recommendation": ratings["recommendation"].to_numpy()})
+    frame = pd.DataFrame(
+        {
+            "candidate": codes.candidate,
+            "interviewer": codes.interviewer,
+            "w": w[codes.competency],
+            "score": ratings["score"].to_numpy(float),
+            "recommendation": ratings["recommendation"].to_numpy(),
+        }
+    )
     frame["ws"] = frame["w"] * frame["score"]
     grouped = frame.groupby(["candidate", "interviewer"])
     out = grouped[["ws", "w"]].sum()
@@ -404,8 +481,9 @@ def _seat_view(sheet: ScoreSheet, codes: _Codes, process: Process | None) -> pd.
     return out[(out["w"] > 0) & out["recommendation"].notna()].reset_index()
 
 
-def _recommendation_cuts(sheet: ScoreSheet, codes: _Codes, process: Process | None,
-                         warnings: list[str]) -> pd.DataFrame | None:
+def _recommendation_cuts(
+    sheet: ScoreSheet, codes: _Codes, process: Process | None, warnings: list[str]
+) -> pd.DataFrame | None:
     """Recommendations: probit on the interviewer's stated-weight mean score."""
     if sheet.recommendations is None:
         return None
@@ -415,16 +493,23 @@ def _recommendation_cuts(sheet: ScoreSheet, codes: _Codes, process: Process | No
     level = np.array([sheet.recommendations.index(v) for v in seats["recommendation"]])
     low, high, _ = sheet.scale
     width = (high - low) * 0.1
-    fit = fit_cuts(level, seats["interviewer"].to_numpy(), len(codes.interviewers),
-                   len(sheet.recommendations), kernel="probit",
-                   bounds=(low - width, high + width), data={"x": seats["x"].to_numpy(float)})
+    fit = fit_cuts(
+        level,
+        seats["interviewer"].to_numpy(),
+        len(codes.interviewers),
+        len(sheet.recommendations),
+        kernel="probit",
+        bounds=(low - width, high + width),
+        data={"x": seats["x"].to_numpy(float)},
+    )
     if len(seats) < THIN * len(sheet.recommendations):
         warnings.append(f"recommendation cut points rest on {len(seats)} recommendations only")
     return _cut_table(fit, sheet.recommendations, codes)
 
 
-def _revealed(sheet: ScoreSheet, codes: _Codes, process: Process | None,
-              warnings: list[str]) -> dict[str, Any] | None:
+def _revealed(
+    sheet: ScoreSheet, codes: _Codes, process: Process | None, warnings: list[str]
+) -> dict[str, Any] | None:
     """Revealed weights from candidates with a decision and every competency rated."""
     if sheet.decisions.empty:
         return None
@@ -439,27 +524,37 @@ def _revealed(sheet: ScoreSheet, codes: _Codes, process: Process | None,
     complete = (den > 0).all(axis=1) & decided
     dropped = int(decided.sum() - complete.sum())
     if dropped:
-        warnings.append(f"revealed weights: {dropped} decided candidate(s) without a rating of "
-                        "every competency left out (e.g. stopped at a gate)")
+        warnings.append(
+            f"revealed weights: {dropped} decided candidate(s) without a rating of "
+            "every competency left out (e.g. stopped at a gate)"
+        )
     if complete.sum() < THIN:
-        warnings.append(f"revealed weights: only {int(complete.sum())} complete candidates; "
-                        "not estimated")
+        warnings.append(
+            f"revealed weights: only {int(complete.sum())} complete candidates; not estimated"
+        )
         return None
     x = num[complete] / den[complete]
     decision = sheet.decisions.reindex(np.array(codes.candidates, dtype=object)[complete])
     fit = fit_weights(x, decision.to_numpy(dtype=int))
     if fit.separated:
-        warnings.append("revealed weights: the decisions separate perfectly on the ratings (a "
-                        "deterministic rule); weights are the separating direction, without SEs")
+        warnings.append(
+            "revealed weights: the decisions separate perfectly on the ratings (a "
+            "deterministic rule); weights are the separating direction, without SEs"
+        )
     stated = process.debrief.competency_weights if process is not None else {}
     total = sum(stated.get(c, 0.0) for c in codes.competencies)
-    table = pd.DataFrame({
-        "stated": [stated.get(c, 0.0) / total if total else np.nan for c in codes.competencies],
-        "revealed": fit.weights,
-        "se": fit.se,
-        "low": fit.weights - 1.96 * fit.se,
-        "high": fit.weights + 1.96 * fit.se,
-    }, index=pd.Index(codes.competencies, name="competency"))
+    table = pd.DataFrame(
+        {
+            "stated": [
+                stated.get(c, 0.0) / total if total else np.nan for c in codes.competencies
+            ],
+            "revealed": fit.weights,
+            "se": fit.se,
+            "low": fit.weights - 1.96 * fit.se,
+            "high": fit.weights + 1.96 * fit.se,
+        },
+        index=pd.Index(codes.competencies, name="competency"),
+    )
     return {"table": table, "fit": fit}
 
 

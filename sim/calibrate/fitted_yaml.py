@@ -43,10 +43,16 @@ def _flow(value: Any) -> str:
     if isinstance(value, float | np.floating):
         value = round(float(value), 4) + 0.0
     if isinstance(value, list | tuple):
-        value = [round(float(v), 4) + 0.0 if isinstance(v, float | np.floating) else v
-                 for v in value]
-    return yaml.safe_dump(value, default_flow_style=True, width=10_000).strip().removesuffix(
-        "\n...").removesuffix("...").strip()
+        value = [
+            round(float(v), 4) + 0.0 if isinstance(v, float | np.floating) else v for v in value
+        ]
+    return (
+        yaml.safe_dump(value, default_flow_style=True, width=10_000)
+        .strip()
+        .removesuffix("\n...")
+        .removesuffix("...")
+        .strip()
+    )
 
 
 class _Doc:
@@ -83,15 +89,20 @@ def _pool(res: CalibrationResult, base: Any) -> dict[str, Any]:
     comps = list(res.competencies.index)
     k = len(comps)
     intercept = (res.competencies["intercept"] - res.competencies["rater_leniency"]).to_numpy(
-        float)
+        float
+    )
     cov = res.level_covariance.to_numpy(float).copy()
     diag = np.where(np.isfinite(np.diag(cov)), np.diag(cov), np.nanmean(np.diag(cov)))
     np.fill_diagonal(cov, np.maximum(diag, 1e-6))
     sd0 = np.sqrt(np.diag(cov))
     corr = cov / np.outer(sd0, sd0)
     known = np.isfinite(corr)
-    fill = np.full((k, k), float(np.nanmean(np.where(np.eye(k, dtype=bool), np.nan, corr)))
-                   if (known & ~np.eye(k, dtype=bool)).any() else 0.3)
+    fill = np.full(
+        (k, k),
+        float(np.nanmean(np.where(np.eye(k, dtype=bool), np.nan, corr)))
+        if (known & ~np.eye(k, dtype=bool)).any()
+        else 0.3,
+    )
     if base is not None:
         bcomps = list(base.competency_names)
         bcorr = np.asarray(base.pool.correlation)
@@ -156,8 +167,10 @@ def _rater_halo_by_competency(res: CalibrationResult, halo_z: np.ndarray) -> np.
 def _rounds(res: CalibrationResult, base: Any, evidence: float) -> list[dict[str, Any]]:
     """Rounds with minutes, day and gate: BASE's for a round of the same name."""
     named = {r.name: r for r in base.rounds} if base is not None else {}
-    rounds = sorted(res.rounds, key=lambda r: (list(named).index(r["name"])
-                                               if r["name"] in named else len(named)))
+    rounds = sorted(
+        res.rounds,
+        key=lambda r: list(named).index(r["name"]) if r["name"] in named else len(named),
+    )
     window = base.window_days if base is not None else 45.0
     out, last_day = [], 0.0
     for i, rnd in enumerate(rounds):
@@ -169,8 +182,16 @@ def _rounds(res: CalibrationResult, base: Any, evidence: float) -> list[dict[str
         gate = ref.gate if ref is not None and ref.gate is not None else None
         if gate is not None and not res.scale[0] <= gate <= res.scale[1]:
             gate = None
-        out.append({**rnd, "name": rnd["name"] or "interview", "minutes": minutes, "day": day,
-                    "gate": gate, "from_base": ref is not None})
+        out.append(
+            {
+                **rnd,
+                "name": rnd["name"] or "interview",
+                "minutes": minutes,
+                "day": day,
+                "gate": gate,
+                "from_base": ref is not None,
+            }
+        )
     return out
 
 
@@ -178,8 +199,11 @@ def _noise_factor(res: CalibrationResult, rounds: list[dict[str, Any]], evidence
     """Per interviewer: mean sqrt(minutes per competency / evidence) over their rounds."""
     out = {}
     for who in res.interviewers.index:
-        mine = [np.sqrt(r["minutes"] / len(r["competencies"]) / evidence) for r in rounds
-                if who in r["interviewers"]]
+        mine = [
+            np.sqrt(r["minutes"] / len(r["competencies"]) / evidence)
+            for r in rounds
+            if who in r["interviewers"]
+        ]
         out[who] = float(np.mean(mine)) if mine else 1.0
     return out
 
@@ -203,8 +227,10 @@ def fitted_yaml(res: CalibrationResult, name: str | None = None) -> str:
     src = res.source
     from_base = f"[from BASE: {base.name}]" if base is not None else "[assumption: no BASE]"
     doc = _Doc()
-    doc.comment(f"Calibrated by sim.calibrate from the score sheet {src}: {res.n_ratings} "
-                f"ratings of {res.n_candidates} candidates by {res.n_interviewers} interviewers.")
+    doc.comment(
+        f"Calibrated by sim.calibrate from the score sheet {src}: {res.n_ratings} "
+        f"ratings of {res.n_candidates} candidates by {res.n_interviewers} interviewers."
+    )
     doc.comment("[fitted: FILE, estimate ± SE, n ratings] numbers are estimated from it;")
     doc.comment(f"{from_base} numbers are what score sheets cannot give (the truth model,")
     doc.comment("dollars, the timeline, framing); [assumption] marks our own choices.")
@@ -233,36 +259,60 @@ def _fitted(res: CalibrationResult, what: str, n: int) -> str:
 
 
 def _scale(doc: _Doc, res: CalibrationResult, pool: dict, base: Any, from_base: str) -> None:
-    low, high, step = res.scale
+    low, high, _ = res.scale
     comps = res.competencies
     doc.add(0, "scale")
     doc.add(2, "min", low, f"[fitted: {res.source}, the input scale]")
     doc.add(2, "max", high, f"[fitted: {res.source}, the input scale]")
     se = float(np.sqrt(np.nanmean(comps.get("intercept_se", pd.Series([np.nan])) ** 2)))
-    doc.add(2, "center", pool["centre"],
-            _fitted(res, f"mean competency intercept {_pm(pool['centre'], se)}", res.n_ratings))
-    doc.add(2, "points_per_sd", pool["pps"],
-            _fitted(res, "root mean true-level variance (halo's share removed)", res.n_ratings))
-    for kind, names, table in (("label", res.labels, res.label_cuts),
-                               ("recommendation", res.recommendations, res.recommendation_cuts)):
+    doc.add(
+        2,
+        "center",
+        pool["centre"],
+        _fitted(res, f"mean competency intercept {_pm(pool['centre'], se)}", res.n_ratings),
+    )
+    doc.add(
+        2,
+        "points_per_sd",
+        pool["pps"],
+        _fitted(res, "root mean true-level variance (halo's share removed)", res.n_ratings),
+    )
+    for kind, names, table in (
+        ("label", res.labels, res.label_cuts),
+        ("recommendation", res.recommendations, res.recommendation_cuts),
+    ):
         key = "labels" if kind == "label" else "recommendations"
         if names is not None and table is not None and (kind == "label" or len(names) % 2 == 0):
             pooled = table.groupby("cut")[["pooled", "spread"]].first()
             cuts = _ordered_cuts(pooled["pooled"].to_numpy(), low, high)
             spread = ", ".join(f"{s:.2g}" for s in pooled["spread"])
             doc.add(2, key, list(names), f"[fitted: {res.source}, the sheet's {key}]")
-            doc.add(2, f"{kind}_cuts", cuts,
-                    _fitted(res, f"pooled cut points, spread across interviewers {spread} points",
-                            int(table.groupby("interviewer")["n"].first().sum())))
+            doc.add(
+                2,
+                f"{kind}_cuts",
+                cuts,
+                _fitted(
+                    res,
+                    f"pooled cut points, spread across interviewers {spread} points",
+                    int(table.groupby("interviewer")["n"].first().sum()),
+                ),
+            )
         elif base is not None and base.scale.min == low and base.scale.max == high:
             doc.add(2, key, list(getattr(base.scale, key)), from_base)
             doc.add(2, f"{kind}_cuts", list(getattr(base.scale, f"{kind}_cuts")), from_base)
         else:
-            default = (["weak", "mixed", "strong", "exceptional"] if kind == "label"
-                       else ["Strong No", "No", "Yes", "Strong Yes"])
+            default = (
+                ["weak", "mixed", "strong", "exceptional"]
+                if kind == "label"
+                else ["Strong No", "No", "Yes", "Strong Yes"]
+            )
             doc.add(2, key, default, "[assumption]")
-            doc.add(2, f"{kind}_cuts", list(np.linspace(low, high, 5)[1:-1]),
-                    "[assumption] evenly spaced")
+            doc.add(
+                2,
+                f"{kind}_cuts",
+                list(np.linspace(low, high, 5)[1:-1]),
+                "[assumption] evenly spaced",
+            )
 
 
 def _competencies(doc: _Doc, comps: list[str], base: Any, from_base: str) -> None:
@@ -272,12 +322,22 @@ def _competencies(doc: _Doc, comps: list[str], base: Any, from_base: str) -> Non
         ref = base.competency(name) if name in known else None
         doc.item(2, "name", name)
         doc.add(4, "title", ref.title if ref is not None else name.replace("_", " ").title())
-        doc.add(4, "framing_effect", ref.framing_effect if ref is not None else 0.0,
-                from_base if ref is not None else "[assumption] framing is not in score sheets")
+        doc.add(
+            4,
+            "framing_effect",
+            ref.framing_effect if ref is not None else 0.0,
+            from_base if ref is not None else "[assumption] framing is not in score sheets",
+        )
 
 
-def _interviewers(doc: _Doc, res: CalibrationResult, pps: float, factor: dict[str, float],
-                  base: Any, from_base: str) -> None:
+def _interviewers(
+    doc: _Doc,
+    res: CalibrationResult,
+    pps: float,
+    factor: dict[str, float],
+    base: Any,
+    from_base: str,
+) -> None:
     doc.add(0, "interviewers")
     doc.comment("leniency, noise_sd, halo in SDs of the fitted pool (points / points_per_sd)", 2)
     known = set(base.interviewer_names) if base is not None else set()
@@ -287,33 +347,59 @@ def _interviewers(doc: _Doc, res: CalibrationResult, pps: float, factor: dict[st
         n = int(row["n_ratings"])
         doc.item(2, "name", str(who))
         doc.add(4, "role", ref.role if ref is not None else str(who).replace("_", " ").title())
-        doc.add(4, "leniency", row["leniency"] / pps,
-                _fitted(res, f"leniency {_pm(row['leniency'], row['leniency_se'])}", n))
+        doc.add(
+            4,
+            "leniency",
+            row["leniency"] / pps,
+            _fitted(res, f"leniency {_pm(row['leniency'], row['leniency_se'])}", n),
+        )
         halo_known = np.isfinite(row["halo_var"])
         noise_note = f"occasion noise {_pm(row['noise_sd'], row['noise_sd_se'])}"
         if not halo_known:
             noise_note += ", includes the halo (not identifiable)"
         doc.add(4, "noise_sd", row["noise_sd"] / pps * factor[who], _fitted(res, noise_note, n))
         if halo_known:
-            doc.add(4, "halo", row["halo"] / pps,
-                    _fitted(res, f"impression SD {_pm(row['halo'], row['halo_se'])}, "
-                            f"{int(row['halo_pairs'])} pairs", n))
+            doc.add(
+                4,
+                "halo",
+                row["halo"] / pps,
+                _fitted(
+                    res,
+                    f"impression SD {_pm(row['halo'], row['halo_se'])}, "
+                    f"{int(row['halo_pairs'])} pairs",
+                    n,
+                ),
+            )
         else:
             doc.add(4, "halo", 0.0, "[assumption] not identifiable here: inside noise_sd")
-        doc.add(4, "framing_sensitivity", ref.framing_sensitivity if ref is not None else 1.0,
-                from_base if ref is not None else "[assumption]")
-        for kind, table in (("label_cuts", res.label_cuts),
-                            ("recommendation_cuts", res.recommendation_cuts)):
-            if table is None or (kind == "recommendation_cuts"
-                                 and len(res.recommendations or ()) % 2):
+        doc.add(
+            4,
+            "framing_sensitivity",
+            ref.framing_sensitivity if ref is not None else 1.0,
+            from_base if ref is not None else "[assumption]",
+        )
+        for kind, table in (
+            ("label_cuts", res.label_cuts),
+            ("recommendation_cuts", res.recommendation_cuts),
+        ):
+            if table is None or (
+                kind == "recommendation_cuts" and len(res.recommendations or ()) % 2
+            ):
                 continue
             mine = table[table["interviewer"] == who]
             if mine.empty or mine["n"].iloc[0] == 0:
                 continue
             sds = ", ".join(f"{s:.2g}" for s in mine["sd"])
-            doc.add(4, kind, _ordered_cuts(mine["cut_point"].to_numpy(), low, high),
-                    _fitted(res, f"own cut points ± {sds} points (partially pooled)",
-                            int(mine["n"].iloc[0])))
+            doc.add(
+                4,
+                kind,
+                _ordered_cuts(mine["cut_point"].to_numpy(), low, high),
+                _fitted(
+                    res,
+                    f"own cut points ± {sds} points (partially pooled)",
+                    int(mine["n"].iloc[0]),
+                ),
+            )
         if ref is not None and ref.seniority:
             doc.add(4, "seniority", ref.seniority, from_base)
 
@@ -352,8 +438,16 @@ def _debrief(doc: _Doc, res: CalibrationResult, base: Any, from_base: str) -> No
         doc.add(2, "hold_band", d.hold_band, from_base)
         if veto:
             doc.add(2, "veto", veto, from_base)
-        for key in ("anchoring", "senior_pull", "protocol", "peeking", "trim", "tie_rule",
-                    "manager_noise", "manager_bias"):
+        for key in (
+            "anchoring",
+            "senior_pull",
+            "protocol",
+            "peeking",
+            "trim",
+            "tie_rule",
+            "manager_noise",
+            "manager_bias",
+        ):
             doc.add(2, key, getattr(d, key), from_base)
         if isinstance(d.speaking_order, str):
             doc.add(2, "speaking_order", d.speaking_order, from_base)
@@ -380,24 +474,52 @@ def _debrief(doc: _Doc, res: CalibrationResult, base: Any, from_base: str) -> No
             doc.add(4, p, w, from_base)
 
 
-def _revealed_rule(doc: _Doc, res: CalibrationResult, fit: Any, weights: np.ndarray,
-                   comps: list[str], people: list[str], d: Any) -> None:
+def _revealed_rule(
+    doc: _Doc,
+    res: CalibrationResult,
+    fit: Any,
+    weights: np.ndarray,
+    comps: list[str],
+    people: list[str],
+    d: Any,
+) -> None:
     """The debrief the decisions reveal: weights, threshold, hold band and reading noise."""
     low, high, _ = res.scale
     n = fit.n
     sep = fit.separated
-    note = (lambda what: f"[fitted: {res.source}, {what}, {n} candidates]")
+
+    def note(what: str) -> str:
+        return f"[fitted: {res.source}, {what}, {n} candidates]"
+
     rule = "weighted_mean" if sep else "discretion"
-    doc.add(2, "rule", rule, "[fitted] the decisions separate on the ratings: a deterministic "
-            "rule" if sep else "[fitted] the committee reads the aggregate with noise")
-    doc.add(2, "threshold", float(np.clip(fit.threshold, low, high)),
-            note(f"revealed threshold {_pm(fit.threshold, fit.threshold_se)}"))
+    doc.add(
+        2,
+        "rule",
+        rule,
+        "[fitted] the decisions separate on the ratings: a deterministic rule"
+        if sep
+        else "[fitted] the committee reads the aggregate with noise",
+    )
+    doc.add(
+        2,
+        "threshold",
+        float(np.clip(fit.threshold, low, high)),
+        note(f"revealed threshold {_pm(fit.threshold, fit.threshold_se)}"),
+    )
     band = min(fit.hold_band, 0.49 * (high - low))
-    doc.add(2, "hold_band", float(band), note("half-width of the hold zone" if band else
-                                              "no holds in the sheet"))
+    doc.add(
+        2,
+        "hold_band",
+        float(band),
+        note("half-width of the hold zone" if band else "no holds in the sheet"),
+    )
     if not sep:
-        doc.add(2, "manager_noise", fit.noise_sd,
-                note(f"reading noise {_pm(fit.noise_sd, fit.noise_se)}"))
+        doc.add(
+            2,
+            "manager_noise",
+            fit.noise_sd,
+            note(f"reading noise {_pm(fit.noise_sd, fit.noise_se)}"),
+        )
         doc.add(2, "manager_bias", 0.0, "[fitted] inside the threshold")
         if d is not None and d.hiring_manager in people:
             doc.add(2, "hiring_manager", d.hiring_manager, "[from BASE]")
@@ -416,20 +538,35 @@ def _write_pool(doc: _Doc, res: CalibrationResult, pool: dict[str, Any]) -> None
     doc.add(0, "pool")
     doc.add(2, "mean")
     for c, v in zip(comps, pool["mean"], strict=True):
-        doc.add(4, c, float(v), _fitted(res, "competency intercept", int(
-            res.competencies.loc[c, "n_ratings"])))
+        doc.add(
+            4,
+            c,
+            float(v),
+            _fitted(res, "competency intercept", int(res.competencies.loc[c, "n_ratings"])),
+        )
     doc.add(2, "sd")
     for c, v in zip(comps, pool["sd"], strict=True):
-        doc.add(4, c, float(v), _fitted(res, "true-level SD (REML candidate variance)", int(
-            res.competencies.loc[c, "n_ratings"])))
+        doc.add(
+            4,
+            c,
+            float(v),
+            _fitted(
+                res,
+                "true-level SD (REML candidate variance)",
+                int(res.competencies.loc[c, "n_ratings"]),
+            ),
+        )
     doc.add(2, "correlation")
     doc.add(4, "default", 0.0, "[assumption] every pair is listed below")
     doc.add(4, "pairs")
     for i in range(len(comps)):
         for j in range(i + 1, len(comps)):
             r = float(np.clip(pool["corr"][i, j], -0.99, 0.99))
-            note = (_fitted(res, "cross-seat level correlation", int(pairs[i, j]))
-                    if known[i, j] else "[assumption] never rated together: mean or BASE")
+            note = (
+                _fitted(res, "cross-seat level correlation", int(pairs[i, j]))
+                if known[i, j]
+                else "[assumption] never rated together: mean or BASE"
+            )
             doc.lines.append(f"      - [{comps[i]}, {comps[j]}, {round(r, 4) + 0.0}]  # {note}")
     doc.add(2, "framing")
     doc.add(4, "mean", 0.0, "[fitted] framing cannot be told from level in score sheets")
@@ -470,9 +607,17 @@ def goodness_of_fit(
         p_obs = np.array([(np.abs(obs - v) < 1e-9).mean() for v in values])
         p_sim = np.array([(np.abs(sim - v) < 1e-9).mean() for v in values])
         floor = 0.5 * np.sum(np.sqrt(2 * p_obs * (1 - p_obs) / (np.pi * obs.size)))
-        rows.append({"interviewer": who, "n_observed": obs.size, "n_simulated": sim.size,
-                     "mean_observed": obs.mean(), "mean_simulated": sim.mean(),
-                     "sd_observed": obs.std(ddof=1) if obs.size > 1 else np.nan,
-                     "sd_simulated": sim.std(ddof=1), "tv_distance": 0.5 * np.abs(
-                         p_obs - p_sim).sum(), "tv_floor": floor})
+        rows.append(
+            {
+                "interviewer": who,
+                "n_observed": obs.size,
+                "n_simulated": sim.size,
+                "mean_observed": obs.mean(),
+                "mean_simulated": sim.mean(),
+                "sd_observed": obs.std(ddof=1) if obs.size > 1 else np.nan,
+                "sd_simulated": sim.std(ddof=1),
+                "tv_distance": 0.5 * np.abs(p_obs - p_sim).sum(),
+                "tv_floor": floor,
+            }
+        )
     return pd.DataFrame(rows).set_index("interviewer")

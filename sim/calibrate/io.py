@@ -151,12 +151,23 @@ def read_scores(
         One issue naming the file, row or JSON path, column and value.
     """
     source = os.fspath(path)
-    fmt = format or {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".json": "greenhouse"}.get(
-        Path(source).suffix.lower()
-    )
+    fmt = format or {
+        ".csv": "csv",
+        ".parquet": "parquet",
+        ".pq": "parquet",
+        ".json": "greenhouse",
+    }.get(Path(source).suffix.lower())
     if fmt not in _FORMATS:
-        raise SpecError([Issue("", f"unknown score-sheet format; use one of {', '.join(_FORMATS)}",
-                               format or Path(source).suffix)], source=source)
+        raise SpecError(
+            [
+                Issue(
+                    "",
+                    f"unknown score-sheet format; use one of {', '.join(_FORMATS)}",
+                    format or Path(source).suffix,
+                )
+            ],
+            source=source,
+        )
     if not Path(source).is_file():
         raise SpecError([Issue("", "file not found")], source=source)
     try:
@@ -189,7 +200,9 @@ def score_sheet(
 ) -> ScoreSheet:
     """Validate a long-format table (see the module docstring) into a :class:`ScoreSheet`."""
     try:
-        sheet = _validate(frame, scale, process, rows or [f"row {i + 1}" for i in range(len(frame))])
+        sheet = _validate(
+            frame, scale, process, rows or [f"row {i + 1}" for i in range(len(frame))]
+        )
     except SpecError as exc:
         raise exc.with_source(source) from None
     return replace(sheet, source=source)
@@ -203,7 +216,10 @@ def _fail(row: str, column: str, message: str, value: Any = None) -> SpecError:
 
 
 def _validate(
-    frame: pd.DataFrame, scale: tuple[float, float] | None, process: Process | None, rows: list[str]
+    frame: pd.DataFrame,
+    scale: tuple[float, float] | None,
+    process: Process | None,
+    rows: list[str],
 ) -> ScoreSheet:
     header = "row 1" if rows and rows[0] == "row 2" else ""
     columns = [str(c).strip() for c in frame.columns]
@@ -290,8 +306,11 @@ def _scores(column: pd.Series, rows: list[str]) -> tuple[np.ndarray, np.ndarray]
     missing = na | np.isin(_norm_all(raw), list(_MISSING_WORDS))
     numbers = pd.to_numeric(pd.Series(np.where(missing, "0", raw), dtype=object), errors="coerce")
     score = numbers.to_numpy(dtype=float, copy=True)
-    is_bool = np.array([isinstance(v, bool | np.bool_) for v in raw]) if raw.dtype == object \
+    is_bool = (
+        np.array([isinstance(v, bool | np.bool_) for v in raw])
+        if raw.dtype == object
         else np.zeros(raw.size, bool)
+    )
     bad = np.flatnonzero(~missing & (np.isnan(score) | is_bool))
     if bad.size:
         raise _fail(rows[bad[0]], "score", "is not a number", raw[bad[0]])
@@ -320,8 +339,12 @@ def _scale(
     off = np.flatnonzero((score < low) | (score > high))
     if off.size:
         more = f" ({off.size - 1} more rows too)" if off.size > 1 else ""
-        raise _fail(rows[off[0]], "score", f"is off the scale [{low:g}, {high:g}]{more}",
-                    float(score[off[0]]))
+        raise _fail(
+            rows[off[0]],
+            "score",
+            f"is off the scale [{low:g}, {high:g}]{more}",
+            float(score[off[0]]),
+        )
     step = 0.0
     for candidate in (1.0, 0.5):
         if np.allclose(np.rint((score - low) / candidate) * candidate, score - low):
@@ -341,18 +364,22 @@ def _decisions(decision: np.ndarray | None, candidate: np.ndarray, rows: list[st
         i = int(unknown[0])
         raise _fail(rows[i], "decision", "must be hire, no_hire or hold", decision[i])
     idx = np.flatnonzero(given)
-    frame = pd.DataFrame({"candidate": candidate[idx],
-                          "code": [DECISION_CODES[k] for k in keys[idx]], "row": idx})
+    frame = pd.DataFrame(
+        {"candidate": candidate[idx], "code": [DECISION_CODES[k] for k in keys[idx]], "row": idx}
+    )
     first = frame.drop_duplicates("candidate")
     clash = frame.merge(first, on="candidate", suffixes=("", "_first"))
     clash = clash[clash["code"] != clash["code_first"]]
     if not clash.empty:
         i, j = int(clash["row"].iloc[0]), int(clash["row_first"].iloc[0])
-        raise _fail(rows[i], "decision",
-                    f"candidate {candidate[i]!r} already has decision {decision[j]!r} "
-                    f"({rows[j]}); one decision per candidate", decision[i])
-    return pd.Series(first["code"].to_numpy(), index=first["candidate"].to_numpy(),
-                     dtype=np.int8)
+        raise _fail(
+            rows[i],
+            "decision",
+            f"candidate {candidate[i]!r} already has decision {decision[j]!r} "
+            f"({rows[j]}); one decision per candidate",
+            decision[i],
+        )
+    return pd.Series(first["code"].to_numpy(), index=first["candidate"].to_numpy(), dtype=np.int8)
 
 
 def _duplicates(ratings: pd.DataFrame, rows: np.ndarray) -> None:
@@ -362,9 +389,12 @@ def _duplicates(ratings: pd.DataFrame, rows: np.ndarray) -> None:
         i = int(np.flatnonzero(dup)[0])
         first = ratings.index[ratings.duplicated(key, keep="last")][0]
         r = ratings.iloc[i]
-        raise _fail(rows[i], "competency",
-                    f"{r.interviewer!r} rated {r.candidate!r} on this twice (also {rows[first]})",
-                    r.competency)
+        raise _fail(
+            rows[i],
+            "competency",
+            f"{r.interviewer!r} rated {r.candidate!r} on this twice (also {rows[first]})",
+            r.competency,
+        )
 
 
 def _ordered(
@@ -396,37 +426,60 @@ def _seat_recommendations(ratings: pd.DataFrame, rows: np.ndarray) -> None:
     counts = given.groupby(["candidate", "interviewer", "round"])["recommendation"].nunique()
     if (counts > 1).any():
         cand, who, rnd = counts[counts > 1].index[0]
-        mine = given[(given.candidate == cand) & (given.interviewer == who) & (given["round"] == rnd)]
+        mine = given[
+            (given.candidate == cand) & (given.interviewer == who) & (given["round"] == rnd)
+        ]
         i = int(mine.index[1])
-        raise _fail(rows[i], "recommendation",
-                    f"{who!r} gives {cand!r} two different recommendations in one seat",
-                    mine["recommendation"].iloc[1])
+        raise _fail(
+            rows[i],
+            "recommendation",
+            f"{who!r} gives {cand!r} two different recommendations in one seat",
+            mine["recommendation"].iloc[1],
+        )
 
 
 def _design(ratings: pd.DataFrame, inferred_scale: bool, scale: tuple[float, float]) -> list[str]:
     """Refuse confounded designs; count thin data in warnings."""
     per_candidate = ratings.groupby("candidate")["interviewer"].nunique()
     if (per_candidate <= 1).all():
-        raise SpecError([Issue("column 'interviewer'",
-                               "every candidate is rated by one interviewer only: interviewer "
-                               "leniency and candidate level cannot be separated")])
+        raise SpecError(
+            [
+                Issue(
+                    "column 'interviewer'",
+                    "every candidate is rated by one interviewer only: interviewer "
+                    "leniency and candidate level cannot be separated",
+                )
+            ]
+        )
     per_interviewer = ratings.groupby("interviewer")["candidate"].nunique()
     if (per_interviewer <= 1).all():
-        raise SpecError([Issue("column 'candidate'",
-                               "every interviewer rated one candidate only: leniency and "
-                               "occasion noise cannot be separated")])
+        raise SpecError(
+            [
+                Issue(
+                    "column 'candidate'",
+                    "every interviewer rated one candidate only: leniency and "
+                    "occasion noise cannot be separated",
+                )
+            ]
+        )
     warnings = []
     if inferred_scale:
-        warnings.append(f"scale not given: taken as the observed range [{scale[0]:g}, "
-                        f"{scale[1]:g}] (use --scale MIN MAX or --process)")
+        warnings.append(
+            f"scale not given: taken as the observed range [{scale[0]:g}, "
+            f"{scale[1]:g}] (use --scale MIN MAX or --process)"
+        )
     one_rating = int((ratings.groupby("interviewer").size() == 1).sum())
     if one_rating:
-        warnings.append(f"{one_rating} interviewer(s) with one rating only (kept; their "
-                        "leniency is shrunk to the committee's)")
+        warnings.append(
+            f"{one_rating} interviewer(s) with one rating only (kept; their "
+            "leniency is shrunk to the committee's)"
+        )
     once = int((per_candidate == 1).sum())
     if once:
-        warnings.append(f"{once} candidate(s) seen by one interviewer only (kept; they inform "
-                        "the candidate variance, not leniency)")
+        warnings.append(
+            f"{once} candidate(s) seen by one interviewer only (kept; they inform "
+            "the candidate variance, not leniency)"
+        )
     return warnings
 
 
@@ -435,8 +488,13 @@ def _read_greenhouse(source: str) -> tuple[pd.DataFrame, list[str]]:
     """Greenhouse scorecards JSON -> long-format rows, each with its JSON path."""
     doc = json.loads(Path(source).read_text(encoding="utf-8"))
     if not isinstance(doc, list):
-        raise SpecError([Issue("", "must be the JSON list that GET /v1/scorecards returns",
-                               type(doc).__name__)])
+        raise SpecError(
+            [
+                Issue(
+                    "", "must be the JSON list that GET /v1/scorecards returns", type(doc).__name__
+                )
+            ]
+        )
     records, where = [], []
     for i, card in enumerate(doc):
         path = f"[{i}]"
@@ -449,15 +507,27 @@ def _read_greenhouse(source: str) -> tuple[pd.DataFrame, list[str]]:
         for j, attr in enumerate(attributes):
             apath = f"{path}.attributes[{j}]"
             if not isinstance(attr, Mapping) or not isinstance(attr.get("name"), str):
-                raise SpecError([Issue(f"{apath}.name", "must be the attribute's name",
-                                       attr.get("name") if isinstance(attr, Mapping) else attr)])
+                raise SpecError(
+                    [
+                        Issue(
+                            f"{apath}.name",
+                            "must be the attribute's name",
+                            attr.get("name") if isinstance(attr, Mapping) else attr,
+                        )
+                    ]
+                )
             rating = attr.get("rating")
             key = None if rating is None else _norm(rating)
             if key is not None and key not in GREENHOUSE_RATINGS and key not in _MISSING_WORDS:
                 words = ", ".join([*GREENHOUSE_RATINGS, "no_decision"])
                 raise SpecError([Issue(f"{apath}.rating", f"must be one of {words}", rating)])
-            records.append({**base, "competency": attr["name"].strip(),
-                            "score": GREENHOUSE_RATINGS.get(key or "", None)})
+            records.append(
+                {
+                    **base,
+                    "competency": attr["name"].strip(),
+                    "score": GREENHOUSE_RATINGS.get(key or ""),
+                }
+            )
             where.append(apath)
     if not records:
         raise SpecError([Issue("", "holds no rated attributes")])
@@ -482,8 +552,15 @@ def _greenhouse_seat(card: Mapping[str, Any], path: str) -> dict[str, Any]:
     key = None if rec is None else _norm(rec)
     allowed = {*GREENHOUSE_RECOMMENDATIONS, "mixed", "no_decision"}
     if key is not None and key not in allowed:
-        raise SpecError([Issue(f"{path}.overall_recommendation",
-                               f"must be one of {', '.join(sorted(allowed))}", rec)])
+        raise SpecError(
+            [
+                Issue(
+                    f"{path}.overall_recommendation",
+                    f"must be one of {', '.join(sorted(allowed))}",
+                    rec,
+                )
+            ]
+        )
     return {
         "candidate": str(cand).strip(),
         "interviewer": str(person.get("name") or person.get("id")).strip(),
@@ -506,8 +583,8 @@ def long_format(result: Any) -> pd.DataFrame:
     --------
     >>> import sim
     >>> res = sim.simulate(sim.load_process("amex_ai_pm_2026"), n=3, rng=0)
-    >>> list(long_format(res).columns)
-    ['candidate', 'round', 'interviewer', 'competency', 'score', 'label', 'recommendation', 'decision']
+    >>> print(" ".join(long_format(res).columns))
+    candidate round interviewer competency score label recommendation decision
     """
     scores = result.scores()
     frame = scores[["candidate", "round", "interviewer", "competency", "score", "label"]].astype(

@@ -84,8 +84,9 @@ def halo_moments(
     totals = per.groupby("interviewer_x")[["sum", "count"]].sum()
     estimate = totals["sum"] / totals["count"]
     per["dev"] = per["sum"] - estimate.reindex(per["interviewer_x"]).to_numpy() * per["count"]
-    spread = per.groupby("interviewer_x").agg(ss=("dev", lambda v: float(v @ v)),
-                                             m=("dev", "size"))
+    spread = per.groupby("interviewer_x").agg(
+        ss=("dev", lambda v: float(v @ v)), m=("dev", "size")
+    )
     m = spread["m"].to_numpy()
     var = spread["ss"].to_numpy() / totals["count"].to_numpy() ** 2 * m / np.maximum(m - 1, 1)
     idx = totals.index.to_numpy()
@@ -121,11 +122,12 @@ def level_covariance(ratings: pd.DataFrame, n_competencies: int) -> tuple[np.nda
     """
     pairs = _pairs(ratings, ["candidate"])
     pairs = pairs[pairs["seat_x"].to_numpy() != pairs["seat_y"].to_numpy()]
-    k, l = pairs["competency_x"].to_numpy(), pairs["competency_y"].to_numpy()
-    flat = k * n_competencies + l
+    first, second = pairs["competency_x"].to_numpy(), pairs["competency_y"].to_numpy()
+    flat = first * n_competencies + second
     size = n_competencies**2
-    total = np.bincount(flat, weights=pairs["d_x"].to_numpy() * pairs["d_y"].to_numpy(),
-                        minlength=size)
+    total = np.bincount(
+        flat, weights=pairs["d_x"].to_numpy() * pairs["d_y"].to_numpy(), minlength=size
+    )
     count = np.bincount(flat, minlength=size)
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = (total / count).reshape(n_competencies, n_competencies)

@@ -112,18 +112,36 @@ class CalibrationResult:
         for name, row in self.competencies.iterrows():
             comps[str(name)] = {
                 key: (_num(row[key]) if key in row and pd.notna(row[key]) else None)
-                for key in ("candidate_var", "candidate_var_se", "interviewer_var",
-                            "interviewer_var_se", "residual_var", "residual_var_se",
-                            "intercept", "intercept_se")
+                for key in (
+                    "candidate_var",
+                    "candidate_var_se",
+                    "interviewer_var",
+                    "interviewer_var_se",
+                    "residual_var",
+                    "residual_var_se",
+                    "intercept",
+                    "intercept_se",
+                )
             } | {"n_ratings": int(row["n_ratings"]), "identifiable": bool(row["identifiable"])}
         people = {}
         for name, row in self.interviewers.iterrows():
-            entry = {key: _num(row[key]) for key in ("leniency", "leniency_se", "noise_sd",
-                                                      "noise_sd_se", "halo", "halo_se")}
+            entry = {
+                key: _num(row[key])
+                for key in (
+                    "leniency",
+                    "leniency_se",
+                    "noise_sd",
+                    "noise_sd_se",
+                    "halo",
+                    "halo_se",
+                )
+            }
             entry["n_ratings"] = int(row["n_ratings"])
             entry["n_candidates"] = int(row["n_candidates"])
-            for kind, table in (("label_cuts", self.label_cuts),
-                                ("recommendation_cuts", self.recommendation_cuts)):
+            for kind, table in (
+                ("label_cuts", self.label_cuts),
+                ("recommendation_cuts", self.recommendation_cuts),
+            ):
                 if table is not None:
                     mine = table[table["interviewer"] == name]
                     entry[kind] = [_num(v) for v in mine["cut_point"]]
@@ -149,8 +167,11 @@ class CalibrationResult:
         table = self.revealed["table"]
         return {
             "weights": {
-                str(name): {"stated": _num(row["stated"]), "revealed": _num(row["revealed"]),
-                            "se": _num(row["se"])}
+                str(name): {
+                    "stated": _num(row["stated"]),
+                    "revealed": _num(row["revealed"]),
+                    "se": _num(row["se"]),
+                }
                 for name, row in table.iterrows()
             },
             "threshold": _num(fit.threshold),
@@ -213,22 +234,33 @@ class CalibrationResult:
 
     def summary_lines(self) -> list[str]:
         """A short human-readable report (the CLI's text output)."""
-        lines = [f"{self.source}: {self.n_ratings} ratings of {self.n_candidates} candidates by "
-                 f"{self.n_interviewers} interviewers ({self.n_missing} missing ratings dropped)"]
+        lines = [
+            f"{self.source}: {self.n_ratings} ratings of {self.n_candidates} candidates by "
+            f"{self.n_interviewers} interviewers ({self.n_missing} missing ratings dropped)"
+        ]
         lines.append("\nVariance components per competency (squared points):")
         cols = ["candidate_var", "interviewer_var", "residual_var", "n_ratings"]
         lines.append(_text_table(self.competencies.reindex(columns=cols)))
         lines.append("\nInterviewers (points): leniency, halo and occasion noise, +- SE:")
-        cols = ["n_ratings", "leniency", "leniency_se", "halo", "halo_se", "noise_sd",
-                "noise_sd_se"]
+        cols = [
+            "n_ratings",
+            "leniency",
+            "leniency_se",
+            "halo",
+            "halo_se",
+            "noise_sd",
+            "noise_sd_se",
+        ]
         lines.append(_text_table(self.interviewers[cols]))
         if self.revealed is not None:
             fit = self.revealed["fit"]
             lines.append("\nStated vs revealed weights (shares of the decision):")
             lines.append(_text_table(self.revealed["table"]))
             sep = " (decisions separate: no SEs)" if fit.separated else ""
-            lines.append(f"  threshold {fit.threshold:.2f} +- {fit.threshold_se:.2f} points, "
-                         f"reading noise {fit.noise_sd:.2f} points{sep}")
+            lines.append(
+                f"  threshold {fit.threshold:.2f} +- {fit.threshold_se:.2f} points, "
+                f"reading noise {fit.noise_sd:.2f} points{sep}"
+            )
         for warning in self.warnings:
             lines.append(f"warning: {warning}")
         return lines

@@ -55,7 +55,6 @@ from scipy.linalg import lapack
 __all__ = ["CrossedFit", "fit_crossed"]
 
 
-
 @dataclass(frozen=True, eq=False)
 class CrossedFit:
     """REML fit of one crossed design (squared points unless said otherwise).
@@ -167,8 +166,10 @@ class _Design:
         """Solve the full MME for right-hand sides split into A and dense parts."""
         reduced = rhs_d - self.m.T @ (d[:, None] * rhs_a if rhs_a.ndim == 2 else d * rhs_a)
         dense = linalg.cho_solve(chol, reduced)
-        ua = d[:, None] * (rhs_a - self.m @ dense) if rhs_a.ndim == 2 else d * (
-            rhs_a - self.m @ dense
+        ua = (
+            d[:, None] * (rhs_a - self.m @ dense)
+            if rhs_a.ndim == 2
+            else d * (rhs_a - self.m @ dense)
         )
         return ua, dense
 
@@ -236,7 +237,10 @@ def _score_and_ai(design: _Design, st: _State) -> tuple[np.ndarray, np.ndarray]:
     q = np.column_stack([st.ua[design.a] / va, st.ub[design.b] / vb, resid / ve])
     rhs_a = design.za.T @ q
     rhs_b = np.vstack(
-        [q.sum(axis=0), np.column_stack([np.bincount(design.b, q[:, j], design.mb) for j in range(3)])]
+        [
+            q.sum(axis=0),
+            np.column_stack([np.bincount(design.b, q[:, j], design.mb) for j in range(3)]),
+        ]
     )
     sol_a, sol_d = design.solve(st.chol, st.d, rhs_a, rhs_b)
     fit_q = sol_d[0][None, :] + sol_a[design.a] + sol_d[1:][design.b]

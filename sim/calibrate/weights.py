@@ -158,16 +158,36 @@ def fit_weights(x: np.ndarray, decision: np.ndarray) -> RevealedWeights:
     hired = int((code == 1).sum())
     if levels < 2:
         nan = np.full(k, np.nan)
-        return RevealedWeights(nan, nan, nan, nan, np.nan, np.nan, 0.0, np.nan, np.nan,
-                               np.nan, np.nan, n, hired, False)
+        return RevealedWeights(
+            nan,
+            nan,
+            nan,
+            nan,
+            np.nan,
+            np.nan,
+            0.0,
+            np.nan,
+            np.nan,
+            np.nan,
+            np.nan,
+            n,
+            hired,
+            False,
+        )
     split = [separated(x, y >= level) for level in range(1, levels)]
     # Fit on centred scores (better conditioned), then move the cuts back.
     centre = x.mean(axis=0)
     share = np.array([(y >= level).mean() for level in range(1, levels)])
     cuts = -special.ndtri(np.clip(share, 1e-6, 1 - 1e-6))
     start = np.concatenate([np.zeros(k), [cuts[0]], np.log(np.maximum(np.diff(cuts), 1e-3))])
-    res = optimize.minimize(_negloglik, start, args=(x - centre, y, k), jac=True,
-                            method="BFGS", options={"gtol": 1e-7, "maxiter": 5000})
+    res = optimize.minimize(
+        _negloglik,
+        start,
+        args=(x - centre, y, k),
+        jac=True,
+        method="BFGS",
+        options={"gtol": 1e-7, "maxiter": 5000},
+    )
     params = res.x.copy()
     params[k] += centre @ params[:k]
     hess = _hessian(params, x, y, k)

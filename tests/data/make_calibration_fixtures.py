@@ -73,61 +73,121 @@ def greenhouse(path: Path, n: int = 70, seed: int = 5) -> None:
     seats = seats[keep | (first & (rng.random(len(seats)) < 0.6))]
     people = {name: 4000 + i for i, name in enumerate(process.interviewer_names)}
     cards = []
-    for i, (key, group) in enumerate(sheet.merge(seats).groupby(
-            ["candidate", "round", "interviewer"], sort=True)):
+    for i, (key, group) in enumerate(
+        sheet.merge(seats).groupby(["candidate", "round", "interviewer"], sort=True)
+    ):
         cand, rnd, who = key
         step = [r.name for r in process.rounds].index(rnd)
         day = 2 + 7 * step
         stamp = f"2026-0{3 + int(cand) % 6}-{1 + day:02d}T15:00:00.000Z"
         first_name, last_name = who.split(" ", 1)
-        user = {"id": people[who], "first_name": first_name, "last_name": last_name,
-                "name": who, "employee_id": f"E{people[who]}"}
+        user = {
+            "id": people[who],
+            "first_name": first_name,
+            "last_name": last_name,
+            "name": who,
+            "employee_id": f"E{people[who]}",
+        }
         attributes = []
         for _, row in group.iterrows():
             word = WORDS[int(row["score"])]
             if rng.random() < 0.03:
                 word = "no_decision"
-            attributes.append({"name": row["competency"], "type": "Skills",
-                               "note": "Clear, structured answers." if rng.random() < 0.2
-                               else None, "rating": word})
-        rec = RECS.get(group["recommendation"].iloc[0]) if group["recommendation"].notna(
-        ).iloc[0] else None
+            attributes.append(
+                {
+                    "name": row["competency"],
+                    "type": "Skills",
+                    "note": "Clear, structured answers." if rng.random() < 0.2 else None,
+                    "rating": word,
+                }
+            )
+        rec = (
+            RECS.get(group["recommendation"].iloc[0])
+            if group["recommendation"].notna().iloc[0]
+            else None
+        )
         if rec is None or rng.random() < 0.04:
             rec = "no_decision"
-        ratings = {w: [a["name"] for a in attributes if a["rating"] == w] for w in
-                   ("definitely_not", "no", "mixed", "yes", "strong_yes")}
-        cards.append({
-            "id": 90000 + i, "updated_at": stamp, "created_at": stamp,
-            "interview": rnd, "interview_step": {"id": 7000 + step, "name": rnd},
-            "candidate_id": 120000 + int(cand), "application_id": 450000 + int(cand),
-            "interviewed_at": stamp, "submitted_by": user, "interviewer": user,
-            "submitted_at": stamp, "overall_recommendation": rec, "attributes": attributes,
-            "ratings": ratings,
-            "questions": [{"id": None, "question": "Key Take-Aways",
-                           "answer": "Simulated scorecard (hiring-sim engine)."}],
-        })
+        ratings = {
+            w: [a["name"] for a in attributes if a["rating"] == w]
+            for w in ("definitely_not", "no", "mixed", "yes", "strong_yes")
+        }
+        cards.append(
+            {
+                "id": 90000 + i,
+                "updated_at": stamp,
+                "created_at": stamp,
+                "interview": rnd,
+                "interview_step": {"id": 7000 + step, "name": rnd},
+                "candidate_id": 120000 + int(cand),
+                "application_id": 450000 + int(cand),
+                "interviewed_at": stamp,
+                "submitted_by": user,
+                "interviewer": user,
+                "submitted_at": stamp,
+                "overall_recommendation": rec,
+                "attributes": attributes,
+                "ratings": ratings,
+                "questions": [
+                    {
+                        "id": None,
+                        "question": "Key Take-Aways",
+                        "answer": "Simulated scorecard (hiring-sim engine).",
+                    }
+                ],
+            }
+        )
     path.write_text(json.dumps(cards, indent=1) + "\n", encoding="utf-8")
 
 
 def amex_committee(path: Path, n: int = 700, seed: int = 2026) -> None:
     base = sim.load_process("amex_ai_pm_2026")
     extra = (
-        sim.Interviewer(name="senior_pm_2", role="Senior product manager", leniency=0.35,
-                        noise_sd=0.6, halo=0.3),
-        sim.Interviewer(name="staff_engineer", role="Staff ML engineer", leniency=-0.45,
-                        noise_sd=0.8, halo=0.2, framing_sensitivity=0.5,
-                        label_cuts=(5.2, 7.1, 8.8)),
+        sim.Interviewer(
+            name="senior_pm_2",
+            role="Senior product manager",
+            leniency=0.35,
+            noise_sd=0.6,
+            halo=0.3,
+        ),
+        sim.Interviewer(
+            name="staff_engineer",
+            role="Staff ML engineer",
+            leniency=-0.45,
+            noise_sd=0.8,
+            halo=0.2,
+            framing_sensitivity=0.5,
+            label_cuts=(5.2, 7.1, 8.8),
+        ),
     )
     rounds = tuple(
-        replace(r, interviewers=(*r.interviewers, "senior_pm_2")) if r.name == "product_sense"
+        replace(r, interviewers=(*r.interviewers, "senior_pm_2"))
+        if r.name == "product_sense"
         else replace(r, interviewers=(*r.interviewers, "staff_engineer"))
-        if r.name == "technical_depth" else r for r in base.rounds)
-    acted = {**base.debrief.competency_weights, "dollar_impact": 6.0, "technical_depth": 0.1,
-             "culture_fit": 2.5}
-    debrief = replace(base.debrief, rule="discretion", manager_noise=0.35,
-                      hiring_manager="hiring_manager", competency_weights=acted)
-    truth = replace(base, name="amex_committee_as_it_acts",
-                    interviewers=(*base.interviewers, *extra), rounds=rounds, debrief=debrief)
+        if r.name == "technical_depth"
+        else r
+        for r in base.rounds
+    )
+    acted = {
+        **base.debrief.competency_weights,
+        "dollar_impact": 6.0,
+        "technical_depth": 0.1,
+        "culture_fit": 2.5,
+    }
+    debrief = replace(
+        base.debrief,
+        rule="discretion",
+        manager_noise=0.35,
+        hiring_manager="hiring_manager",
+        competency_weights=acted,
+    )
+    truth = replace(
+        base,
+        name="amex_committee_as_it_acts",
+        interviewers=(*base.interviewers, *extra),
+        rounds=rounds,
+        debrief=debrief,
+    )
     sheet = long_format(sim.simulate(truth, n=n, rng=seed))
     sheet.to_csv(path, index=False)
 
