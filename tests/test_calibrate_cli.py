@@ -333,3 +333,20 @@ def test_fitted_process_loads_in_other_commands(tmp_path: Path) -> None:
     ):
         run = run_cli(*args)
         assert run.returncode == 0, (args, run.stderr)
+
+
+def test_parquet_and_csv_give_the_same_calibration(
+    panel: tuple, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    truth, sheet = panel
+    small = sheet[sheet["candidate"] < 150]
+    csv, parquet = tmp_path / "s.csv", tmp_path / "s.parquet"
+    small.to_csv(csv, index=False)
+    small.to_parquet(parquet, index=False)
+    docs = []
+    for path in (csv, parquet):
+        proc = _main(capsys, "calibrate", str(path), "--scale", "1", "10", "--json")
+        assert proc.returncode == 0, proc.stderr
+        docs.append(json.loads(proc.stdout))
+    assert docs[0]["competencies"] == docs[1]["competencies"]
+    assert docs[0]["interviewers"] == docs[1]["interviewers"]

@@ -198,9 +198,10 @@ def _interval(estimate: float, se: float) -> tuple[float, float]:
     if not (np.isfinite(se) and se > 0 and estimate > 0):
         return (0.0, np.nan) if estimate == 0 else (np.nan, np.nan)
     df = 2.0 * (estimate / se) ** 2
-    upper = stats.chi2.ppf(0.025, df)
-    high = df * estimate / upper if upper > 0 else np.inf
-    return (df * estimate / stats.chi2.ppf(0.975, df), high)
+    lower_q, upper_q = stats.chi2.ppf([0.975, 0.025], df)
+    low = df * estimate / lower_q if lower_q > 0 else 0.0
+    high = df * estimate / upper_q if upper_q > 0 else np.inf
+    return (float(low), float(high))
 
 
 def _components(fit: Any) -> dict[str, float]:
