@@ -38,7 +38,7 @@ __all__ = ["SLIP", "CutFit", "fit_cuts"]
 
 #: Probability that a recorded label contradicts the latent view (a slip of the pen).
 SLIP = 0.005
-_GRID, _LOCAL = 401, 161  # grid points: over the cut range, and around each posterior
+_GRID, _LOCAL = 301, 161  # grid points: over the cut range, and around each posterior
 _CHUNK = 20_000
 
 
@@ -109,9 +109,8 @@ def _grid_loglik(
     """
     width = grid.shape[-1]
     out = np.zeros((n_raters, width))
-    order = np.argsort(rater, kind="stable")
-    for start in range(0, level.size, _CHUNK):
-        idx = order[start : start + _CHUNK]
+    for start in range(0, level.size, _CHUNK):  # rows are sorted by rater (see _group)
+        idx = np.arange(start, min(start + _CHUNK, level.size))
         part = {k: v[idx] for k, v in data.items()}
         points = grid[None, :] if grid.ndim == 1 else grid[rater[idx]]
         ll = _log_binary(level[idx] > cut, points, kernel, part, noise) * count[idx, None]
@@ -124,10 +123,11 @@ def _group(level: np.ndarray, rater: np.ndarray, data: dict[str, np.ndarray], ke
     """Collapse identical (rater, level, data) rows: their likelihoods are the same."""
     keys = [rater.astype(float), level.astype(float)]
     if kernel == "probit":
-        keys += [np.round(data["x"], 3), np.round(data["factor"], 4)]
+        keys += [np.round(data["x"], 2), np.round(data["factor"], 3)]  # << the noise SD
     else:
         keys += [data["lo"], data["hi"], data["mean"], data["sd"]]
     stacked = np.column_stack(keys)
+    # np.unique sorts rows lexicographically: rater first, so groups come sorted by rater.
     unique, first, count = np.unique(stacked, axis=0, return_index=True, return_counts=True)
     grouped = {k: v[first] for k, v in data.items()}
     if kernel == "probit":
@@ -155,6 +155,15 @@ def _posterior(loglik: np.ndarray, grid: np.ndarray, prior_mean: float, prior_sd
     high = grid[rows, np.minimum((cdf < 0.975).sum(axis=1), last)]
     log_marginal = top[:, 0] + np.log(total[:, 0]) - np.log(prior_sd * np.sqrt(2 * np.pi))
     return mean, var, low, high, log_marginal
+
+
+def _moments(loglik: np.ndarray, grid: np.ndarray, prior_mean: float, prior_sd: float):
+    """Posterior mean and variance per rater on a shared grid (the EM step's needs)."""
+    logp = loglik - 0.5 * ((grid - prior_mean) / prior_sd) ** 2
+    w = np.exp(logp - logp.max(axis=1, keepdims=True))
+    w /= w.sum(axis=1, keepdims=True)
+    mean = w @ grid
+    return mean, np.maximum(w @ grid**2 - mean**2, 0.0)
 
 
 def fit_cuts(
@@ -215,7 +224,8 @@ def fit_cuts(
         coarse = np.linspace(bounds[0], bounds[1], _GRID // 2)
 
         def neg(log_noise: float) -> float:
-            return -_fit_given_noise(*args, grouped, float(np.exp(log_noise)), coarse)[1]
+            noise = float(np.exp(log_noise))
+            return -_fit_given_noise(*args, grouped, noise, coarse, refine=False)[1]
 
         found = optimize.minimize_scalar(
             neg,
@@ -255,7 +265,8 @@ def _fit_given_noise(
     data: dict[str, np.ndarray],
     noise: float | None,
     grid: np.ndarray,
-    n_iter: int = 200,
+    n_iter: int = 500,
+    refine: bool = True,
 ) -> tuple[CutFit, float]:
     """EM for (pooled, spread) per cut on ``grid``, then each rater's posterior on a local
     grid around it; returns the fit and the log marginal likelihood."""
@@ -264,6 +275,7 @@ def _fit_given_noise(
     cuts, sd, low, high = (np.empty(shape) for _ in range(4))
     pooled, spread = np.empty(k), np.empty(k)
     spacing = grid[1] - grid[0]
+    tol = 1e-6 if refine else 1e-4  # the noise search needs less precision
     total = 0.0
     base = (level, rater, count, n_raters)
     for cut in range(k):
@@ -271,21 +283,29 @@ def _fit_given_noise(
         m0, *_ = _posterior(ll.sum(0, keepdims=True), grid, 0.0, 1e6)
         mean_c, sd_c = float(m0[0]), (grid[-1] - grid[0]) / 8
         for _ in range(n_iter):
-            post_m, post_v, *_ = _posterior(ll, grid, mean_c, sd_c)
+            post_m, post_v = _moments(ll, grid, mean_c, sd_c)
             new_mean = float(post_m.mean())
             new_sd = max(float(np.sqrt(np.mean(post_v + (post_m - new_mean) ** 2))), spacing)
-            done = abs(new_mean - mean_c) < 1e-6 and abs(new_sd - sd_c) < 1e-6
+            done = abs(new_mean - mean_c) < tol and abs(new_sd - sd_c) < tol
             mean_c, sd_c = new_mean, new_sd
             if done:
                 break
-        post_m, post_v, *_, log_marginal = _posterior(ll, grid, mean_c, sd_c)
+        post_m, post_v, lo_q, hi_q, log_marginal = _posterior(ll, grid, mean_c, sd_c)
+        pooled[cut], spread[cut] = mean_c, sd_c
+        total += float(log_marginal.sum())
+        if not refine:  # the noise search needs only the marginal likelihood
+            cuts[:, cut], sd[:, cut], low[:, cut], high[:, cut] = (
+                post_m,
+                np.sqrt(post_v),
+                lo_q,
+                hi_q,
+            )
+            continue
         half = np.maximum(8 * np.sqrt(post_v), 3 * spacing)
         local = post_m[:, None] + np.linspace(-1, 1, _LOCAL)[None, :] * half[:, None]
         local_ll = _grid_loglik(*base, cut, local, kernel, data, noise or 1.0)
         m, v, lo_q, hi_q, _ = _posterior(local_ll, local, mean_c, sd_c)
         cuts[:, cut], sd[:, cut], low[:, cut], high[:, cut] = m, np.sqrt(v), lo_q, hi_q
-        pooled[cut], spread[cut] = mean_c, sd_c
-        total += float(log_marginal.sum())
     cuts = np.maximum.accumulate(cuts, axis=1)  # keep each rater's cuts in order
     counts = np.bincount(rater, weights=count, minlength=n_raters).astype(int)
     return CutFit(cuts, sd, low, high, pooled, spread, counts, noise), total

@@ -18,27 +18,29 @@ iteration: ``sum over A-levels of (ratings)^2`` for the Schur complement plus a
 dense ``(m_B + 1)^3`` factorisation, so it suits designs where one factor has up
 to a few thousand levels (interviewers, usually).
 
-Choice of library, by measurement (2 shared cores, Python 3.11; the crossed
-design of ``benchmarks/bench_calibrate.py``: 72,954 ratings, 2,966 interviewers x
-1,100 candidates, unbalanced; variance components equal to 4-5 digits):
+Choice of library, by measurement (``benchmarks/bench_calibrate.py``: 72,954 ratings,
+2,966 interviewers x 1,100 candidates, one competency, unbalanced; 2 cores shared with
+other jobs, load average ~30, so CPU seconds are the comparable figure; the variance
+components agree with mixedlm's to 3e-8 relative):
 
-==========================================  ==========  ==================
-fit                                          seconds     criterion
-==========================================  ==========  ==================
-statsmodels 0.15 ``MixedLM`` (one group,     ~17 s for   REML
-variance components)                         1,200 rows
-mixedlm 1.3.0 ``lmer`` (lme4 PLS, sparse     2.9-3.9     REML (reference)
+==========================================  =======  ======  ===================
+fit                                          wall s   CPU s   criterion
+==========================================  =======  ======  ===================
+statsmodels 0.15 ``MixedLM`` (one group,     ~17 s for 1,200  REML
+variance components; issue 11's trial)       ratings
+mixedlm 1.3.0 ``lmer`` (lme4 PLS, sparse     26.8     7.2     REML (the reference)
 Cholesky in Rust)
-gpboost 1.8.0 ``GPModel`` (grouped REs)      0.7-1.4     ML only
-this module                                  see bench   REML
-==========================================  ==========  ==================
+gpboost 1.8.0 ``GPModel`` (grouped REs)      12.1     3.9     ML only (no REML)
+this module (``fit_crossed``)                 8.4     2.1     REML
+``sim.calibrate``, everything it reports      9.1     2.8
+==========================================  =======  ======  ===================
 
-mixedlm is the REML reference the tests compare against (to 1e-3 relative);
-neither library gives standard errors of the variance components, the
-prediction-error variances that include ``mu``'s uncertainty, or the leverages
-the per-interviewer noise estimate needs, which all fall out of the same
-factorisation here. Run ``python benchmarks/bench_calibrate.py`` for the current
-figures side by side.
+It is hand-written because it beats both libraries on this shape and gives what they
+do not: standard errors of the variance components, prediction-error variances that
+include ``mu``'s uncertainty (and of leniency contrasts), and the leverages the
+per-interviewer noise estimate needs, all from one factorisation. The tests compare
+it with mixedlm's REML (``tests/test_calibrate_reference.py``, 1e-3 relative) and
+with the dense mixed-model equations. scikit-sparse (CHOLMOD) does not build here.
 """
 
 from __future__ import annotations
