@@ -8,13 +8,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cli import CommandError, print_json
-
 __all__ = ["cmd_calibrate", "register"]
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Calibrate from a score sheet; print the estimates; optionally write the fitted YAML."""
+    # Imported here: ``sim.cli`` imports this module while it initialises.
+    from ..cli import CommandError, print_json
     from ..io import load_process
     from .fit import calibrate
 
