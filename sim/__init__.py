@@ -28,10 +28,11 @@ from .spec import (
 
 __version__ = "0.1.0"
 
-#: Subpackages loaded on first attribute access (``import sim`` stays light).
+#: Subpackages loaded on first attribute access (``import sim`` stays light). ``calibrate``
+#: is a callable package: ``sim.calibrate(scores, ...)`` runs the calibration.
 _LAZY = (
-    "analysis", "app", "cli", "debrief", "economics", "plots", "rules", "theory", "transcript",
-    "widgets",
+    "analysis", "app", "calibrate", "cli", "debrief", "economics", "plots", "rules", "theory",
+    "transcript", "widgets",
 )  # fmt: skip
 #: Functions of the layers above the core, loaded the same way: name -> module.
 _LAZY_FUNCTIONS = {"requisitions": "economics"}

@@ -16,13 +16,13 @@ from types import ModuleType
 
 from .. import __version__
 from ..errors import SpecError
-from . import analysis, app, core, debrief, economics
+from . import analysis, app, calibrate, core, debrief, economics
 from .common import CommandError, Parser, int_arg, print_json
 
 __all__ = ["COMMANDS", "CommandError", "build_parser", "int_arg", "main", "print_json"]
 
 #: Modules whose ``register(subparsers)`` adds subcommands, in help order.
-COMMANDS: tuple[ModuleType, ...] = (core, debrief, analysis, economics, app)
+COMMANDS: tuple[ModuleType, ...] = (core, debrief, analysis, calibrate, economics, app)
 
 
 def build_parser() -> argparse.ArgumentParser:
