@@ -48,5 +48,15 @@ __all__ = [
     "load_process",
     "load_profiles",
     "simulate",
+    "sweep",
     "validate_file",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # sim.sweep (a callable module) is imported on first use: `import sim` stays light.
+    if name == "sweep":
+        import importlib
+
+        return importlib.import_module(".sweep", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
