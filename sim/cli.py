@@ -380,6 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 _EXTRA_COMMANDS.append(lambda sub: __import__("sim.app.serve", fromlist=["_"]).register(sub))
 _EXTRA_COMMANDS.append(lambda sub: __import__("sim.debrief", fromlist=["_"]).register(sub))
 _EXTRA_COMMANDS.append(lambda sub: __import__("sim.analysis.cli", fromlist=["_"]).register(sub))
+_EXTRA_COMMANDS.append(lambda sub: __import__("sim.sweep.cli", fromlist=["_"]).register(sub))
 
 if __name__ == "__main__":
     # Run the imported module's main, so `python -m sim.cli` and subcommands registered by

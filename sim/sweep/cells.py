@@ -104,22 +104,22 @@ class SweepSpec:
             raise fail("process", "must be a Process (see sim.load_process)", type(process))
         issues: list[Issue] = []
         located = _check_paths(self, process, issues)
-        if issues:
-            raise SpecError(issues, source=self.source)
         cells: list[Cell] = []
-        problems: dict[tuple[str, str, str], tuple[Issue, list[int]]] = {}
+        problems: dict[tuple[str, str, str], tuple[Issue, list[int], set[Any] | None]] = {}
         for index, (variant, entries) in enumerate(_enumerate(self)):
+            # Past a bad path, the other paths' values are still checked: one report.
+            entries = [(loc, value) for loc, value in entries if loc in located]
             assignments = [(*located[loc], value) for loc, value in entries]
             try:
                 cell_process = apply_assignments(process, [(p, v) for p, _, v in assignments])
             except SpecError as exc:
-                _attribute(exc, index, entries, assignments, problems, issues)
+                _attribute(exc, (index, variant), entries, assignments, problems)
                 continue
             params = tuple((p.text, v) for p, _, v in assignments)
             exact = tuple((c, v) for _, c, v in assignments)
             cells.append(Cell(index, variant, params, exact, cell_process))
-        for issue, where in problems.values():
-            issues.append(_with_cells(issue, where, self.size))
+        for issue, where, common in problems.values():
+            issues.append(_with_cells(issue, where, self.size, common))
         if issues:
             raise SpecError(issues, source=self.source)
         return tuple(cells)
@@ -214,9 +214,13 @@ def parse_spec(doc: Any, source: str | None = None) -> SweepSpec:
     variants = _variants(doc.get("variants"), issues)
     for path in {p for p, _ in grid} & {p for p, _ in zipped}:
         issues.append(Issue(f"zip.{path}", "is also in grid; sweep a path in one place"))
+    baseline = doc.get("baseline")
+    if isinstance(baseline, str) and baseline not in [name for name, _ in variants]:
+        names = ", ".join(name for name, _ in variants) or "none"
+        issues.append(Issue("baseline", f"is not a variant name; variants: {names}", baseline))
     if issues:
         raise SpecError(issues, source=source)
-    spec = SweepSpec(grid, zipped, variants, doc.get("baseline"), source)
+    spec = SweepSpec(grid, zipped, variants, baseline, source)
     if spec.size > MAX_CELLS:
         raise SpecError([Issue("", f"has {spec.size:,} cells; at most {MAX_CELLS:,}")], source)
     return spec
@@ -344,13 +348,20 @@ def _enumerate(spec: SweepSpec) -> Iterator[tuple[str | None, list[tuple[str, An
 
 def _attribute(
     exc: SpecError,
-    index: int,
+    cell: tuple[int, str | None],
     entries: list[tuple[str, Any]],
     assignments: list[tuple[FieldPath, str, Any]],
-    problems: dict[tuple[str, str, str], tuple[Issue, list[int]]],
-    issues: list[Issue],
+    problems: dict[tuple[str, str, str], tuple[Issue, list[int], set[Any] | None]],
 ) -> None:
-    """File each issue of a failed cell under the swept path it concerns, or under the cell."""
+    """File each issue of a failed cell under the swept path it concerns.
+
+    Issues on a field nobody swept (a cross-field rule) are filed under their
+    own path, with the parameters every cell that has them shares.
+    """
+    index, variant = cell
+    params = {(p.text, repr(v)) for p, _, v in assignments}
+    if variant is not None:
+        params.add(("variant", repr(variant)))
     for issue in exc.issues:
         best = None
         for (where, _), (_, exact, _) in zip(entries, assignments, strict=True):
@@ -358,18 +369,19 @@ def _attribute(
             if inside and (best is None or len(exact) > len(best[1])):
                 best = (where, exact)
         if best is None:
-            params = ", ".join(f"{p.text}={v!r}" for p, _, v in assignments)
-            issues.append(
-                Issue(f"cell {index} ({params}): {issue.path}", issue.message, issue.value)
-            )
+            key = (issue.path, issue.message, repr(issue.value))
+            _, cells, common = problems.setdefault(key, (issue, [], set(params)))
+            cells.append(index)
+            common &= params
             continue
         where, exact = best
         located = Issue(where + issue.path[len(exact) :], issue.message, issue.value)
         key = (located.path, located.message, repr(located.value))
-        problems.setdefault(key, (located, []))[1].append(index)
+        problems.setdefault(key, (located, [], None))[1].append(index)
 
 
-def _with_cells(issue: Issue, where: list[int], total: int) -> Issue:
+def _with_cells(issue: Issue, where: list[int], total: int, common: set[Any] | None) -> Issue:
+    """The issue with the cells it occurs in (and what they share, for cross-field issues)."""
     if len(where) == total:
         text = f"in all {total} cells" if total > 1 else "in the only cell"
     elif len(where) == 1:
@@ -378,6 +390,8 @@ def _with_cells(issue: Issue, where: list[int], total: int) -> Issue:
         shown = ", ".join(str(i) for i in where[:8])
         more = f" and {len(where) - 8} more" if len(where) > 8 else ""
         text = f"in cells {shown}{more}"
+    if common:
+        text += " with " + ", ".join(f"{path}={value}" for path, value in sorted(common))
     return Issue(issue.path, f"{issue.message} {text}", issue.value)
 
 

@@ -213,13 +213,19 @@ class _Leaf:
 def _rebuild(obj: Any, changes: dict[Any, Any], where: str) -> Any:
     """``obj`` with ``changes`` (a tree keyed by canonical segments) applied, validated once."""
     new: dict[str, Any] = {}
+    issues: list[Issue] = []
     for segment, change in changes.items():
         name: Any = segment[1:] if segment.startswith(".") else int(segment[1:-1])
         if isinstance(change, _Leaf):
             new[name] = change.value
             continue
         child = getattr(obj, name) if _is_spec(obj) else obj[name]
-        new[name] = _rebuild(child, change, (where + segment).lstrip("."))
+        try:
+            new[name] = _rebuild(child, change, (where + segment).lstrip("."))
+        except SpecError as exc:  # build the siblings too, so one run reports them all
+            issues.extend(exc.issues)
+    if issues:
+        raise SpecError(issues)
     if _is_spec(obj):
         try:
             return dataclasses.replace(obj, **new)
