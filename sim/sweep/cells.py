@@ -310,22 +310,31 @@ def _check_paths(
         except PathError as exc:
             issues.append(Issue(where, str(exc)))
     shared = [(w, c) for w, (_, c) in located.items() if not w.startswith("variants")]
-    _clashes(shared, issues)
+    clashing = _clashes(shared, issues)
     for i in range(len(spec.variants)):
         own = [(w, c) for w, (_, c) in located.items() if w.startswith(f"variants[{i}].")]
-        _clashes(own + shared, issues, only=len(own))
-    return located
+        clashing |= _clashes(own + shared, issues, first_shared=len(own))
+    return {where: both for where, both in located.items() if where not in clashing}
 
 
-def _clashes(paths: list[tuple[str, str]], issues: list[Issue], only: int | None = None) -> None:
-    """Two locations of one cell that set the same field (or one inside the other)."""
+def _clashes(
+    paths: list[tuple[str, str]], issues: list[Issue], first_shared: int | None = None
+) -> set[str]:
+    """Locations that set a field an earlier one sets (or one inside it): issues, and their set.
+
+    With ``first_shared``, pairs of two shared paths (from that index on) are skipped:
+    they were checked once on their own.
+    """
+    bad: set[str] = set()
     for j, (where, exact) in enumerate(paths):
-        for earlier, other in paths[:j]:
-            if only is not None and j >= only and paths.index((earlier, other)) >= only:
-                continue  # both shared: reported once, without the variant
+        for i, (earlier, other) in enumerate(paths[:j]):
+            if first_shared is not None and i >= first_shared:
+                break
             if exact == other or _inside(exact, other) or _inside(other, exact):
                 issues.append(Issue(where, f"sets the same field as {earlier}"))
+                bad.add(where)
                 break
+    return bad
 
 
 def _inside(path: str, prefix: str) -> bool:
