@@ -44,7 +44,7 @@ class Serial:
                 output = run_task(task)
             yield task, output
 
-    def close(self) -> None:
+    def close(self, *, cancel: bool = False) -> None:
         """Nothing to release."""
 
 
