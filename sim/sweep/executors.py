@@ -141,13 +141,15 @@ class DaskExecutor:
     client : dask.distributed.Client or str
         A client, or a scheduler address (``tcp://host:8786``) to connect to;
         a client made here is closed by :meth:`close`.
+    timeout : str
+        How long to try to reach a scheduler given by address.
     """
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, timeout: str = "10s") -> None:
         from dask.distributed import Client
 
         self._owned = isinstance(client, str)
-        self.client = Client(client) if isinstance(client, str) else client
+        self.client = Client(client, timeout=timeout) if isinstance(client, str) else client
         if not isinstance(self.client, Client):
             raise fail("executor", "must be a dask.distributed.Client", type(client).__name__)
 
