@@ -84,8 +84,8 @@ def test_text_table(spec_file: Path) -> None:
 
 
 def _start(spec_file: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
-    args = ["sweep", str(spec_file), "--process", "amex_ai_pm_2026", "--n", str(N),
-            "--seed", "4", "--out", str(out), "--cells-per-task", "1", "--json", *extra]  # fmt: skip
+    args = ["sweep", str(spec_file), "--process", "amex_ai_pm_2026", "--n", str(N), "--seed",
+            "4", "--out", str(out), "--cells-per-task", "1", "--json", *extra]  # fmt: skip
     return subprocess.Popen(
         [sys.executable, "-m", "sim.cli", *args],
         stdout=subprocess.PIPE,
