@@ -4,9 +4,10 @@ Run:  python benchmarks/bench_sweep.py [--n 100000] [--workers 2]
 
 Prints, for 64 cells of the reference process (amex_ai_pm_2026):
 - a sweep of 64 rating designs (every cell a full simulation of N applicants):
-  serial, on 2 local worker processes and on a Dask LocalCluster(2), with the
+  serial, on 2 local worker processes and on a Dask LocalCluster(2) (with the
+  nanny's default environment, and without its MALLOC_TRIM_THRESHOLD_), with the
   speed-up over serial (target >= 1.7x with two workers on two cores) and
-  whether the three results are bitwise identical;
+  whether the results are bitwise identical;
 - a sweep of 64 debrief designs (one simulation, 63 re-decided debriefs), serial,
   against 64 separate simulations;
 - Dask's overhead per cell: the workers' time not spent computing cells,
@@ -89,14 +90,47 @@ def best_of(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return best, out
 
 
+def dask_sweep(
+    process: sim.Process, spec: dict[str, Any], n: int, workers: int, repeat: int, *, trim: bool
+) -> tuple[float, Any, float, tuple[Any, Any]]:
+    """Best time of the sweep on a LocalCluster, its result, the cluster's start-up time and
+    (cluster, client); closed unless ``trim`` is False (that one is kept for what follows).
+
+    Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which turns off glibc's
+    adaptive mmap threshold: every large numpy array is mapped and faulted in afresh.
+    """
+    import dask
+    from dask.distributed import Client, LocalCluster
+
+    key = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+    settings = {} if trim else {key: None}
+    start = time.perf_counter()
+    with dask.config.set(settings):
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        )
+    client = Client(cluster)
+    sim.sweep(process, {"grid": {"debrief.threshold": [7.2]}}, n=1000, rng=1, executor=client)
+    started = time.perf_counter() - start
+    seconds, result = best_of(
+        lambda: sim.sweep(process, spec, n=n, rng=1, executor=client), repeat
+    )
+    if trim:
+        client.close()
+        cluster.close()
+    return seconds, result, started, (cluster, client)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="applicants per cell")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
-    from dask.distributed import Client, LocalCluster
-
     process = sim.load_process("amex_ai_pm_2026")
     n, w, rep = args.n, args.workers, args.repeat
     print(f"{os.cpu_count()} cores; {n:,} applicants per cell; shared machine: figures vary")
@@ -112,25 +146,21 @@ def main() -> None:
     t_local, local = best_of(lambda: sim.sweep(process, RATINGS, n=n, rng=1, executor=pool), rep)
     pool.close()
 
-    start = time.perf_counter()
-    cluster = LocalCluster(
-        n_workers=w, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    t_default, default, _, _ = dask_sweep(process, RATINGS, n, w, rep, trim=True)
+    t_dask, dask, t_cluster_start, (cluster, client) = dask_sweep(
+        process, RATINGS, n, w, rep, trim=False
     )
-    client = Client(cluster)
-    sim.sweep(process, {"grid": {"debrief.threshold": [7.2]}}, n=1000, rng=1, executor=client)
-    t_cluster_start = time.perf_counter() - start
-    t_dask, dask = best_of(lambda: sim.sweep(process, RATINGS, n=n, rng=1, executor=client), rep)
-    same = np.array_equal(serial.totals, local.totals) and np.array_equal(
-        serial.totals, dask.totals
-    )
+    same = all(np.array_equal(serial.totals, r.totals) for r in (local, default, dask))
     cells = len(serial.cells)
     print(f"\n{cells} rating designs x {n:,} applicants (each cell a full simulation):")
-    print(f"  {'serial':<28} {t_serial:7.2f} s   1.00x")
-    print(f"  {f'{w} local processes':<28} {t_local:7.2f} s   {t_serial / t_local:.2f}x"
+    print(f"  {'serial':<38} {t_serial:7.2f} s   1.00x")
+    print(f"  {f'{w} local processes':<38} {t_local:7.2f} s   {t_serial / t_local:.2f}x"
           f"   (pool start {t_pool_start:.2f} s, apart)")  # fmt: skip
-    print(f"  {f'Dask LocalCluster({w})':<28} {t_dask:7.2f} s   {t_serial / t_dask:.2f}x"
-          f"   (cluster start {t_cluster_start:.2f} s, apart)")  # fmt: skip
-    print(f"  bitwise identical across the three: {same}")
+    print(f"  {f'Dask LocalCluster({w}), default nanny':<38} {t_default:7.2f} s   "
+          f"{t_serial / t_default:.2f}x")  # fmt: skip
+    print(f"  {f'Dask LocalCluster({w}), no malloc trim':<38} {t_dask:7.2f} s   "
+          f"{t_serial / t_dask:.2f}x   (start {t_cluster_start:.2f} s, apart)")  # fmt: skip
+    print(f"  bitwise identical across the four: {same}")
     local_eff, dask_eff = t_serial / t_local / calibration, t_serial / t_dask / calibration
     print(f"  speed-up over the machine's own {calibration:.2f}x: local {local_eff:.0%}, "
           f"Dask {dask_eff:.0%}")  # fmt: skip
