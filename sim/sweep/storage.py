@@ -66,6 +66,12 @@ class Store:
             When the folder holds another sweep (naming what differs), or is not
             a sweep's folder.
         """
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise fail(
+                "out", "saving a sweep needs pyarrow: pip install 'hiring-committee-sim[parquet]'"
+            ) from None
         path = Path(root)
         wanted = _plain({"format": FORMAT, **manifest})
         file = path / MANIFEST
