@@ -87,6 +87,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             cells_per_task=args.cells_per_task,
             progress=update,
         )
+    except RuntimeError as exc:  # workers that keep dying, or that cannot import sim
+        raise CommandError(str(exc)) from None
     except KeyboardInterrupt:
         close()
         done, total = state.get("finished", 0), state.get("total", "?")

@@ -181,7 +181,20 @@ class DaskExecutor:
                 break
         for future in queue:
             task = running.pop(future.key)
-            output = future.result()
+            try:
+                output = future.result()
+            except Exception as exc:
+                if type(exc).__name__ == "KilledWorker":  # the scheduler gave up on the task
+                    raise RuntimeError(
+                        f"task {task.number} (cells {task.cells[0]}..{task.cells[-1]}) killed "
+                        "every worker that ran it; is their memory big enough?"
+                    ) from exc
+                if isinstance(exc, ImportError):
+                    raise RuntimeError(
+                        f"a Dask worker cannot import {exc.name or 'a module'}: install "
+                        "hiring-committee-sim (the client's version) on every worker"
+                    ) from exc
+                raise
             future.release()
             submit()
             yield task, output

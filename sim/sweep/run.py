@@ -215,6 +215,7 @@ def run_sweep(
 
     Examples
     --------
+    >>> import math
     >>> import sim
     >>> amex = sim.load_process("amex_ai_pm_2026")
     >>> spec = {"grid": {"debrief.threshold": [6.8, 7.6]}}
@@ -222,7 +223,8 @@ def run_sweep(
     >>> frame = result.frame
     >>> bool(frame.loc[1, "hire_rate"] < frame.loc[0, "hire_rate"])
     True
-    >>> bool(frame.loc[1, "hire_rate_diff_se"] < frame.loc[1, "hire_rate_se"])  # paired
+    >>> unpaired = math.hypot(frame.loc[0, "hire_rate_se"], frame.loc[1, "hire_rate_se"])
+    >>> bool(frame.loc[1, "hire_rate_diff_se"] < unpaired)  # same applicants in both cells
     True
     """
     if not isinstance(process, Process):
