@@ -25,14 +25,13 @@ from .spec import (
     Scale,
     Truth,
 )
-
-__version__ = "0.1.0"
+from .version import __version__ as __version__
 
 #: Subpackages loaded on first attribute access (``import sim`` stays light). ``calibrate``
-#: is a callable package: ``sim.calibrate(scores, ...)`` runs the calibration.
+#: and ``sweep`` are callable packages: ``sim.calibrate(scores, ...)``, ``sim.sweep(...)``.
 _LAZY = (
-    "analysis", "app", "calibrate", "cli", "debrief", "economics", "plots", "rules", "theory",
-    "transcript", "widgets",
+    "analysis", "app", "calibrate", "cli", "debrief", "economics", "plots", "rules", "sweep",
+    "theory", "transcript", "widgets",
 )  # fmt: skip
 #: Functions of the layers above the core, loaded the same way: name -> module.
 _LAZY_FUNCTIONS = {"requisitions": "economics"}

@@ -14,15 +14,17 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from .. import __version__
 from ..errors import SpecError
-from . import analysis, app, calibrate, core, debrief, economics
+from ..version import __version__
+from . import analysis, app, calibrate, core, debrief, economics, sweep
 from .common import CommandError, Parser, int_arg, print_json
 
 __all__ = ["COMMANDS", "CommandError", "build_parser", "int_arg", "main", "print_json"]
 
 #: Modules whose ``register(subparsers)`` adds subcommands, in help order.
-COMMANDS: tuple[ModuleType, ...] = (core, debrief, analysis, calibrate, economics, app)
+COMMANDS: tuple[ModuleType, ...] = (
+    core, debrief, analysis, calibrate, economics, sweep, app,
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -142,19 +142,8 @@ def cascade_probabilities(
     """
     p_arr = check_interval("p", p, 0.5, 1.0, low_open=True, high_open=True)
     n_arr = check_integers("n_voters", n_voters, minimum=0)
-    pairs = n_arr // 2
-    q_arr = 1.0 - p_arr
-    if tie_rule == "coin":
-        stay_balanced = p_arr * q_arr
-        to_correct = p_arr * (p_arr + 1.0) / 2.0
-        to_incorrect = q_arr * (q_arr + 1.0) / 2.0
-    elif tie_rule == "own_signal":
-        stay_balanced = 2.0 * p_arr * q_arr
-        to_correct = p_arr**2
-        to_incorrect = q_arr**2
-    else:
-        raise invalid(f"tie_rule must be one of 'coin', 'own_signal'; got {tie_rule!r}")
-    none = stay_balanced**pairs
+    stay_balanced, to_correct, to_incorrect = _pair_outcomes(p_arr, tie_rule)
+    none = stay_balanced ** (n_arr // 2)
     # Each pair from a balanced state ends in one of the three outcomes, so the share of
     # started cascades splits in proportion to the per-pair probabilities.
     started = 1.0 - none
@@ -164,3 +153,14 @@ def cascade_probabilities(
         incorrect_cascade=scalar_or_array(started * (1.0 - share_correct)),
         no_cascade=scalar_or_array(np.asarray(none, dtype=float)),
     )
+
+
+def _pair_outcomes(p: np.ndarray, tie_rule: str) -> tuple[np.ndarray, ...]:
+    """One pair of votes from a balanced state: stays balanced, or starts a right or wrong
+    cascade."""
+    q = 1.0 - p
+    if tie_rule == "coin":
+        return p * q, p * (p + 1.0) / 2.0, q * (q + 1.0) / 2.0
+    if tie_rule == "own_signal":
+        return 2.0 * p * q, p**2, q**2
+    raise invalid(f"tie_rule must be one of 'coin', 'own_signal'; got {tie_rule!r}")
