@@ -22,7 +22,16 @@ from . import __version__
 from .closed_form import HireProbability, contributions, hire_probability
 from .engine import iter_chunks, simulate
 from .errors import SpecError
-from .io import atomic_write, list_presets, load_process, load_profiles, validate_file
+from .io import (
+    Terminated,
+    atomic_write,
+    check_output,
+    exit_on_signals,
+    list_presets,
+    load_process,
+    load_profiles,
+    validate_file,
+)
 from .result import SummaryAccumulator
 from .spec import Process, Profile
 
@@ -168,17 +177,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     process = load_process(args.process)
-    out: Path | None = Path(args.out) if args.out else None
-    if out is not None:
-        if out.suffix not in (".csv", ".parquet"):
-            raise CommandError(f"--out must end in .csv or .parquet, got {str(out)!r}")
-        if not out.parent.exists():
-            raise CommandError(f"--out: folder {str(out.parent)!r} does not exist")
-        if out.suffix == ".parquet":
-            try:
-                import pyarrow  # noqa: F401
-            except ImportError:
-                raise CommandError("--out *.parquet needs pyarrow (pip install pyarrow)") from None
+    out = check_output(args.out, (".csv", ".parquet")) if args.out is not None else None
+    if out is not None and out.suffix == ".parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise CommandError("--out *.parquet needs pyarrow (pip install pyarrow)") from None
     # Stream chunk by chunk: memory stays O(chunk) for any --n.
     totals = SummaryAccumulator(process)
     chunks = iter_chunks(process, n=args.n, rng=args.seed, workers=args.workers)
@@ -354,8 +358,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        code = int(args.func(args))
-        sys.stdout.flush()  # inside the try, so a closed pipe is handled here
+        with exit_on_signals():  # SIGTERM, SIGHUP unwind like Ctrl-C: temp files removed
+            code = int(args.func(args))
+            sys.stdout.flush()  # inside the try, so a closed pipe is handled here
         return code
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
@@ -375,6 +380,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hiring-sim: interrupted", file=sys.stderr)
         return 130
+    except Terminated as exc:
+        print(f"hiring-sim: {exc}", file=sys.stderr)
+        return exc.exit_status
 
 
 _EXTRA_COMMANDS.append(lambda sub: __import__("sim.app.serve", fromlist=["_"]).register(sub))
