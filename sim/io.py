@@ -63,11 +63,12 @@ def _resolve(name_or_path: str | os.PathLike[str], kind: str) -> Path:
     text = os.fspath(name_or_path)
     if not text.strip():
         raise SpecError([Issue("", "expected a preset name or a YAML file", text)])
+    if "\x00" in text:
+        raise SpecError([Issue("", "the file name holds a NUL character")], source=text)
     try:
         return _find(text, kind)
-    except (OSError, ValueError) as exc:  # a name too long for the file system, or with NUL
-        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-        raise SpecError([Issue("", f"cannot read file: {reason}")], source=text) from None
+    except OSError as exc:  # e.g. a name too long for the file system
+        raise SpecError([Issue("", f"cannot read file: {exc.strerror}")], source=text) from None
 
 
 def _find(text: str, kind: str) -> Path:

@@ -1,8 +1,9 @@
 """Documented limits on input files and names, so no document can hang or exhaust a run.
 
 Every limit is far above what a real hiring process needs (the shipped presets are
-about 10 KB, 420 values, 10 competencies, 6 interviewers and 6 rounds deep 6 levels)
-and low enough that the largest accepted document loads in well under a second.
+about 10 KB and 420 values, with at most 10 competencies, 6 interviewers, 6 rounds and
+6 levels of nesting) and low enough that the largest accepted document loads in under
+a second of CPU and every command runs on it within seconds.
 
 ==========================  ==========  ==============================================
 limit                       value       why
@@ -16,9 +17,10 @@ limit                       value       why
 ``MAX_ITEMS``               4,096       items of any one list or mapping
 ``MAX_NUMBER_CHARS``        1,000       characters of one number (``1:2:3...`` and
                                         4,000-digit integers are slow to convert)
-``MAX_COMPETENCIES``        64          competencies of a process
-``MAX_INTERVIEWERS``        64          interviewers of a process
-``MAX_ROUNDS``              32          rounds of a process
+``MAX_COMPETENCIES``        32          competencies of a process (at 32, 32, 16 every
+``MAX_INTERVIEWERS``        32          interviewers of a process   command ends within
+``MAX_ROUNDS``              16          rounds of a process         1 s of CPU; at twice
+                                        that, ``what-if`` takes 17 s)
 ``MAX_LABELS``              32          labels or recommendations of a scale
 ``MAX_PROFILES``            1,000       profiles of a profile file
 ``MAX_NAME_CHARS``          64          characters of one name
@@ -62,9 +64,9 @@ MAX_VALUES = 50_000
 MAX_DEPTH = 20
 MAX_ITEMS = 4_096
 MAX_NUMBER_CHARS = 1_000
-MAX_COMPETENCIES = 64
-MAX_INTERVIEWERS = 64
-MAX_ROUNDS = 32
+MAX_COMPETENCIES = 32
+MAX_INTERVIEWERS = 32
+MAX_ROUNDS = 16
 MAX_LABELS = 32
 MAX_PROFILES = 1_000
 MAX_NAME_CHARS = 64
@@ -135,7 +137,7 @@ def process_limits(doc: Any) -> list[Issue]:
     Examples
     --------
     >>> [str(i) for i in process_limits({"name": "x", "rounds": [{}] * 40})]
-    ['rounds: at most 32 rounds are allowed (got 40)']
+    ['rounds: at most 16 rounds are allowed (got 40)']
     """
     issues: list[Issue] = []
     if not isinstance(doc, Mapping):

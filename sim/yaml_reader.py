@@ -57,8 +57,8 @@ class _Guard:
     def _spend(self, count: int, mark: Any, alias: str | None = None) -> None:
         self._values += count
         if self._values > MAX_VALUES:
-            what = f"alias *{alias} expands the document" if alias else "the document holds"
-            raise _Refused(f"{what} beyond {MAX_VALUES:,} values (the limit)", mark)
+            what = f"alias *{alias} expands the document to" if alias else "the document holds"
+            raise _Refused(f"{what} more than {MAX_VALUES:,} values (the limit)", mark)
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         event = self.peek_event()  # type: ignore[attr-defined]

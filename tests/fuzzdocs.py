@@ -247,6 +247,56 @@ def issue_documents() -> Iterator[Document]:
         yield Document("process", base, yaml.safe_dump(doc, sort_keys=False).encode(), label)
 
 
+def limit_documents() -> Iterator[Document]:
+    """Documents at (or just over) the limits of :mod:`sim.limits`: the worst cases."""
+    from sim import limits
+
+    root = data_dir()
+    text = (root / "processes" / "amex_ai_pm_2026.yaml").read_text(encoding="utf-8")
+    room = limits.MAX_FILE_BYTES - len(text.encode())
+    padding = ("# " + "x" * 97 + "\n") * (room // 100)
+    yield Document("process", "amex_ai_pm_2026", (text + padding).encode(), "limit: 1 MiB")
+    broken = "notes: [" + "1, " * (room // 3 - 10) + "\n"
+    yield Document("process", "amex_ai_pm_2026", (text + broken).encode(), "limit: 1 MiB broken")
+    rows = (limits.MAX_VALUES - 1_000) // limits.MAX_ITEMS
+    values = "notes: [" + ", ".join(["[" + ", ".join(["0"] * 4_000) + "]"] * rows) + "]\n"
+    yield Document("process", "amex_ai_pm_2026", (text + values).encode(), "limit: values")
+    bomb = "notes:\n" + "".join(f"  {line}\n" for line in _bomb(4).splitlines())
+    bomb += "  again: [*lol3, *lol3, *lol3]\n"
+    yield Document("process", "amex_ai_pm_2026", (bomb + text).encode(), "limit: aliases")
+    depth = limits.MAX_DEPTH - 1
+    deep = "notes: " + "[" * depth + "]" * depth + "\n"
+    yield Document("process", "amex_ai_pm_2026", (text + deep).encode(), "limit: depth")
+    yield Document("process", "amex_ai_pm_2026", _largest_process().encode(), "limit: parts")
+    profiles = {
+        f"p{i}": {"default_level": 5.0, "framing": 0.1} for i in range(limits.MAX_PROFILES)
+    }
+    data = yaml.safe_dump({"process": "amex_ai_pm_2026", "profiles": profiles}).encode()
+    yield Document("profile", "amex_ai_pm_2026", data, "limit: profiles")
+
+
+def _largest_process() -> str:
+    """A valid process with the most competencies, interviewers and rounds allowed."""
+    from sim import limits
+
+    doc = yaml.safe_load((data_dir() / "processes" / "google_style_committee.yaml").read_text())
+    comps = [f"c{i}" for i in range(limits.MAX_COMPETENCIES)]
+    people = [f"i{i}" for i in range(limits.MAX_INTERVIEWERS)]
+    doc["competencies"] = [dict(doc["competencies"][0], name=c, title=c) for c in comps]
+    doc["interviewers"] = [dict(doc["interviewers"][0], name=p, role=p) for p in people]
+    per_round = len(people) // limits.MAX_ROUNDS
+    doc["rounds"] = [
+        dict(doc["rounds"][1], name=f"r{r}", title=f"r{r}", competencies=comps,
+             interviewers=people[r * per_round:(r + 1) * per_round], gate=None)
+        for r in range(limits.MAX_ROUNDS)
+    ]  # fmt: skip
+    doc["debrief"]["competency_weights"] = dict.fromkeys(comps, 1.0)
+    doc["debrief"]["interviewer_weights"] = {}
+    doc["truth"]["weights"] = dict.fromkeys(comps, 1.0)
+    doc["pool"] = {"mean": 0.0, "sd": 1.0, "correlation": {"default": 0.3}}
+    return yaml.safe_dump(doc, sort_keys=False)
+
+
 # --------------------------------------------------------------------------- checking
 def clean_error(exc: sim.SpecError, source: str) -> str:
     """Empty if ``exc`` is a good error (one line per issue, each naming the file), else why."""
@@ -327,10 +377,9 @@ def _commands(
         ]
     proc = ["--process", document.base]
     out = [("validate", ["validate", str(path)])]
-    for name, profile in loaded.items():
-        if f"{document.base}:{profile!r}" in seen:
-            continue
-        seen.add(f"{document.base}:{profile!r}")
+    fresh = [name for name, p in loaded.items() if f"{document.base}:{p!r}" not in seen]
+    for name in fresh[:3]:  # the profiles a mutation changed (a few, at most)
+        seen.add(f"{document.base}:{loaded[name]!r}")
         prof = ["--profile", f"{path}:{name}"]
         out += [
             ("what-if", ["what-if", *proc, *prof, *n]),

@@ -1,0 +1,93 @@
+"""Fuzz (issue 15, done-when): 1,000 hostile documents made from the presets.
+
+Every document is either accepted or refused with a good ``SpecError`` (one line per
+issue, each naming the file), within 2 s of CPU time; every accepted one then runs
+through every CLI command in-process (``sim.cli.main``), where the only allowed outcomes
+are success or a one-line error from a ``SpecError`` or ``CommandError``.
+
+Until every spec field is type-checked (issue 15 point 5, in the core), some accepted
+documents still crash a later command: those are listed, with the exact exception and
+message, in ``KNOWN_FAILURES``. Each entry has a strict xfail test that starts failing
+once the crash is gone: then delete the entry.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+
+import pytest
+from fuzzdocs import Outcome, check_document, documents, issue_documents, presets_command
+
+N_DOCUMENTS = 1_000
+SEED = 15
+CPU_BUDGET = 2.0  # seconds of CPU per document (CPU, not wall: the machine may be shared)
+
+#: Crashes of accepted documents in later commands, known until the core type-checks every
+#: field: name -> (command, regular expression matched against "ExceptionType: message").
+KNOWN_FAILURES: dict[str, tuple[str, str]] = {
+    # interviewers[i].role: 5 or {a: 1} passes validate (roles are not type-checked)
+    "role is not text": ("compare-rules", r"AttributeError: '(int|dict|float|bool|list)' object "
+                         r"has no attribute 'lower'"),
+    # pool.framing.sd: 1e-200 passes validate; clipped_normal_moments overflows
+    "framing sd 1e-200": ("audit", r"OverflowError: \(34, 'Numerical result out of range'\)"),
+    # scale.points_per_sd: 1e-200 passes validate; the audit divides by zero-ish numbers
+    "points_per_sd 1e-200": ("audit", r"RuntimeWarning: invalid value encountered in divide"),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory: pytest.TempPathFactory) -> list[Outcome]:
+    folder = tmp_path_factory.mktemp("fuzz")
+    seen: set[str] = set()
+    docs = itertools.chain(issue_documents(), documents(N_DOCUMENTS, SEED))
+    return [check_document(doc, folder, seen) for doc in docs]
+
+
+def failures(outcomes: list[Outcome]) -> list[tuple[str, str, str]]:
+    """Every bad outcome: (document label, "load" or the command, detail)."""
+    found = []
+    for outcome in outcomes:
+        if outcome.status == "bad":
+            found.append((outcome.document.label, "load", outcome.detail))
+        for command, status, detail in outcome.commands:
+            if status == "bad":
+                found.append((outcome.document.label, command, detail))
+    return found
+
+
+def known(where: str, detail: str) -> str | None:
+    """The name of the known failure ``detail`` is, or None."""
+    for name, (command, pattern) in KNOWN_FAILURES.items():
+        if where == command and re.fullmatch(pattern, detail):
+            return name
+    return None
+
+
+def test_fuzz_outcomes_are_success_or_one_clean_line(outcomes: list[Outcome]) -> None:
+    assert len(outcomes) >= N_DOCUMENTS
+    unexpected = [f for f in failures(outcomes) if known(f[1], f[2]) is None]
+    assert not unexpected, "\n".join(f"{label} | {where} | {detail}" for label, where, detail in
+                                     unexpected)  # fmt: skip
+    # The fuzz is not degenerate: it accepts and refuses, and every command ran.
+    statuses = Counter(o.status for o in outcomes)
+    assert statuses["accepted"] >= 50 and statuses["clean"] >= 500, statuses
+    ran = {command for o in outcomes for command, status, _ in o.commands if status == "ok"}
+    assert ran == {"validate", "simulate", "what-if", "debrief", "compare-rules", "sway", "audit"}
+    assert presets_command() == ("ok", "")
+
+
+def test_fuzz_every_document_within_two_seconds(outcomes: list[Outcome]) -> None:
+    worst = max(outcomes, key=lambda o: o.cpu_seconds)
+    assert worst.cpu_seconds < CPU_BUDGET, (worst.document.label, worst.cpu_seconds)
+
+
+@pytest.mark.parametrize("name", list(KNOWN_FAILURES))
+@pytest.mark.xfail(
+    strict=True,
+    reason="a known crash of an accepted document (issue 15 point 5); when this test "
+    "passes, the crash is fixed: delete its KNOWN_FAILURES entry",
+)
+def test_known_failure_is_gone(outcomes: list[Outcome], name: str) -> None:
+    assert not any(known(where, detail) == name for _, where, detail in failures(outcomes))
