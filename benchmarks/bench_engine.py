@@ -26,6 +26,7 @@ import numpy as np
 import sim
 from sim.debrief import N_DRAWS
 from sim.engine import BLOCK, _block_generator, iter_chunks
+from sim.model import compile_model
 from sim.result import SummaryAccumulator
 
 
@@ -92,7 +93,7 @@ def main() -> None:
         return
 
     process = sim.load_process("amex_ai_pm_2026")
-    m = process.model
+    m = compile_model(process)
     width = m.n_competencies + 1 + m.n_seats + m.n_slots + 1 + N_DRAWS
     n = args.n
     print(f"Reference process: {process.title}")

@@ -1,8 +1,12 @@
 """Hiring Committee Simulator: interviewers' scores to a committee's hire decision.
 
 The core (this package without ``sim.widgets``) needs only numpy, scipy, pandas,
-PyYAML and tqdm; it never imports ipywidgets or Jupyter.
+PyYAML and tqdm; it never imports ipywidgets or Jupyter. The layers above the
+core (``sim.debrief``, ``sim.analysis``, ``sim.plots``, ``sim.widgets``, ...)
+are imported the first time they are used, e.g. ``sim.analysis.sway``.
 """
+
+import importlib
 
 from .closed_form import HireProbability, contributions, hire_probability
 from .engine import simulate
@@ -23,6 +27,16 @@ from .spec import (
 )
 
 __version__ = "0.1.0"
+
+#: Subpackages loaded on first attribute access (``import sim`` stays light).
+_LAZY = ("analysis", "app", "cli", "debrief", "plots", "rules", "theory", "transcript", "widgets")
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DECISIONS",

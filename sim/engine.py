@@ -3,32 +3,51 @@
 Randomness is tied to fixed blocks of :data:`BLOCK` candidates, each with its
 own child of one :class:`numpy.random.SeedSequence`; chunks are whole numbers
 of blocks and may run on several threads. So a seed gives the same result for
-any ``chunk_size`` and any number of ``workers``.
+any ``chunk_size`` and any number of ``workers``. :func:`redecide` re-runs the
+debrief of stored ratings under another debrief (common random numbers).
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from .debrief import N_DRAWS, decide, has_own_score
-from .errors import check_int, fail
-from .model import HIRE, HOLD, NO_HIRE
+from .errors import fail
+from .model import HIRE, HOLD, NO_HIRE, compile_model
 from .result import Result
+from .rules import N_DRAWS, debrief_plan, decide, has_own_score, run_debrief
+from .rules.decide import funnel
 from .spec import Pool, Process, Profile
+from .validation import check_int, check_type
 
-__all__ = ["BLOCK", "RandomLike", "as_seed_sequence", "decide", "iter_chunks", "simulate"]
+__all__ = [
+    "BLOCK",
+    "HIRE",
+    "HOLD",
+    "MAX_CANDIDATES",
+    "NO_HIRE",
+    "RandomLike",
+    "as_seed_sequence",
+    "decide",
+    "iter_chunks",
+    "redecide",
+    "simulate",
+]
 
 #: Candidates per random block (the unit that owns a random stream).
 BLOCK = 32_768
+#: Most candidates one run may ask for (about a day of streaming on two cores).
+MAX_CANDIDATES = 10**11
 RandomLike = int | np.random.SeedSequence | np.random.Generator | None
 Candidates = Pool | Profile | Sequence[Profile] | None
 
@@ -50,15 +69,47 @@ def as_seed_sequence(rng: RandomLike) -> np.random.SeedSequence:
     raise fail("rng", "must be an int, a SeedSequence, a Generator or None", rng)
 
 
+# --------------------------------------------------------------------------- BLAS threads
 @lru_cache(maxsize=1)
 def _blas_controller() -> ThreadpoolController:
     # Inspecting the loaded BLAS libraries costs ~2 ms: do it once per process.
     return ThreadpoolController()
 
 
-def _one_blas_thread() -> AbstractContextManager[object]:
-    """BLAS limited to one thread while the engine runs (restored afterwards)."""
-    return _blas_controller().limit(limits=1, user_api="blas")
+_blas_lock = threading.Lock()
+_blas_users = 0
+_blas_limiter: Any = None
+
+
+@contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """BLAS limited to one thread while a run is in progress in this process.
+
+    Entered only by the thread that starts a run (never by its workers), around
+    the whole run: OpenBLAS's thread count is process-wide and changing it while
+    another thread is inside a BLAS call does not reliably stick (measured here:
+    a limit set in one worker and restored in another left the process at one
+    thread). Runs started concurrently share one limit: the first to enter sets
+    it, the last to leave restores exactly what was there before.
+    """
+    global _blas_users, _blas_limiter
+    with _blas_lock:
+        if _blas_users == 0:
+            _blas_limiter = _blas_controller().limit(limits=1, user_api="blas")
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0:
+                _blas_limiter.restore_original_limits()
+                _blas_limiter = None
+
+
+def order_dtype(n_speakers: int) -> type[np.integer]:
+    """Smallest integer type that holds speaker indices (stored speaking orders)."""
+    return np.int8 if n_speakers <= 127 else np.int16 if n_speakers <= 32767 else np.intp
 
 
 def _block_generator(root: np.random.SeedSequence, block: int) -> np.random.Generator:
@@ -69,69 +120,64 @@ def _block_generator(root: np.random.SeedSequence, block: int) -> np.random.Gene
     return np.random.Generator(np.random.PCG64(child))
 
 
+# --------------------------------------------------------------------------- one job
 class _Job:
     """Everything a chunk needs, and the preallocated outputs it writes into."""
 
-    def __init__(
-        self,
-        process: Process,
-        theta_table: np.ndarray | None,
-        phi_table: np.ndarray | None,
-        n_each: int,
-        total: int,
-        keep: str,
-        root: np.random.SeedSequence,
-        offset: int = 0,
-    ) -> None:
-        model = process.model
-        self.model, self.root, self.keep, self.offset = model, root, keep, offset
-        self.theta_table, self.phi_table, self.n_each = theta_table, phi_table, n_each
-        self.is_pool = theta_table is None
+    def __init__(self, run: _Run, start: int, stop: int) -> None:
+        model = compile_model(run.process)
+        self.model, self.root, self.offset = model, run.root, start
+        self.theta_table, self.phi_table, self.n_each = run.theta_table, run.phi_table, run.n_each
+        self.is_pool = run.theta_table is None
         k, s, p = model.n_competencies, model.n_slots, model.n_seats
         self.width = (k + 1 if self.is_pool else 0) + p + s + 1
-        self.noise_loading = model.noise_loading
         # One matmul per block gives every perceived score and performance:
         # draws (n, width) @ loading (width, S + 1), plus constants.
+        loading = np.zeros((self.width, s + 1))
         if self.is_pool:
             chol_t = model.pool_chol.T
-            loading = np.zeros((self.width, s + 1))
             loading[:k, :s] = chol_t @ model.A
             loading[:k, s] = chol_t @ model.truth_weights
-            loading[k + 1 : k + 1 + p + s, :s] = self.noise_loading
-            loading[-1, s] = model.truth_noise
-            self.loading = loading
+            loading[k + 1 : k + 1 + p + s, :s] = model.noise_loading
             self.constant = model.offset + model.pool_mean @ model.A
         else:
-            loading = np.zeros((self.width, s + 1))
-            loading[: p + s, :s] = self.noise_loading
-            loading[-1, s] = model.truth_noise
-            self.loading = loading
-            self.profile_mean = model.perceived_mean(theta_table, phi_table)
-            self.profile_truth = (theta_table - model.pool_mean) @ model.truth_weights
-        pool = process.pool
+            loading[: p + s, :s] = model.noise_loading
+            self.profile_mean = model.perceived_mean(run.theta_table, run.phi_table)
+            self.profile_truth = (run.theta_table - model.pool_mean) @ model.truth_weights
+        loading[-1, s] = model.truth_noise
+        self.loading = loading
+        self.plan = debrief_plan(run.process)
+        pool = run.process.pool
         self.framing_mean, self.framing_sd = pool.framing_mean, pool.framing_sd
+        total, q = stop - start, self.plan.n_speakers
         self.stage = np.empty(total, dtype=np.int8)
         self.decision = np.empty(total, dtype=np.int8)
         self.aggregate = np.empty(total)
         # The rule's own score, where it is not the aggregate (median, discretion, ...).
-        self.score = np.empty(total) if has_own_score(process) else None
+        self.score = np.empty(total) if has_own_score(run.process) else None
         self.performance = np.empty(total)
         self.framing = np.empty(total)
-        self.theta = np.empty((total, k)) if keep == "all" else None
-        self.perceived = np.empty((total, s)) if keep == "all" else None
-        self.debrief_draws = np.empty((total, N_DRAWS)) if keep == "all" else None
+        keep_all = run.keep == "all"
+        self.theta = np.empty((total, k)) if keep_all else None
+        self.perceived = np.empty((total, s)) if keep_all else None
+        self.debrief_draws = np.empty((total, N_DRAWS)) if keep_all else None
+        self.order = np.empty((total, q), dtype=order_dtype(q)) if keep_all else None
+        self.views = (np.empty((total, q)), np.empty((total, q))) if keep_all else None
 
-    def run(self, start: int, stop: int) -> int:
-        """Simulate candidates ``start:stop`` (``start`` on a block boundary), block by block.
+    def run(self, start: int = 0, stop: int | None = None) -> int:
+        """Simulate the job's candidates ``start:stop`` (``start`` on a block boundary).
 
-        Every array operation sees exactly one block, so results are bitwise
-        identical whatever the chunking (BLAS results can depend on array shape).
+        Block by block: every array operation sees exactly one block, so results
+        are bitwise identical whatever the chunking (BLAS results can depend on
+        array shape).
         """
+        stop = self.stage.size if stop is None else stop
         for b0 in range(start, stop, BLOCK):
             self._block(b0, min(b0 + BLOCK, stop))
         return stop - start
 
-    def _block(self, start: int, stop: int) -> None:
+    def _draw(self, start: int, stop: int) -> tuple[np.ndarray, ...]:
+        """Perceived scores (n, S), performance, framing, the draws and the block's candidates."""
         m = self.model
         k, s = m.n_competencies, m.n_slots
         gen = _block_generator(self.root, (self.offset + start) // BLOCK)
@@ -145,33 +191,45 @@ class _Job:
             perceived += self.constant
             perceived += phi[:, None] * m.framing
             truth = linear[:, s]
+            which = None
         else:
             which = np.arange(self.offset + start, self.offset + stop) // self.n_each
             phi = self.phi_table[which]
             perceived += self.profile_mean[which]
             truth = linear[:, s] + self.profile_truth[which]
-        if self.score is not None:
-            stage, aggregate, decision, score = decide(
-                m, perceived, debrief_draws, with_score=True
-            )
-            self.score[start:stop] = score
-        else:
-            stage, aggregate, decision = decide(m, perceived, debrief_draws)
+        return perceived, truth, phi, draws, debrief_draws, which
+
+    def _block(self, start: int, stop: int) -> None:
+        m = self.model
+        perceived, truth, phi, draws, debrief_draws, which = self._draw(start, stop)
+        stage = funnel(m, perceived)
+        outcome = run_debrief(self.plan, perceived, debrief_draws)
+        reached = stage == len(m.process.rounds)
         sl = slice(start, stop)
-        self.stage[sl], self.aggregate[sl], self.decision[sl] = stage, aggregate, decision
+        self.stage[sl] = stage
+        self.aggregate[sl] = np.where(reached, outcome.aggregate, np.nan)
+        self.decision[sl] = np.where(reached, outcome.decision, NO_HIRE)
+        if self.score is not None:
+            self.score[sl] = np.where(reached, outcome.score, np.nan)
         self.performance[sl], self.framing[sl] = truth, phi
-        if self.theta is not None and self.perceived is not None:
-            if self.is_pool:
-                self.theta[sl] = m.pool_mean + draws[:, :k] @ m.pool_chol.T
-            else:
-                self.theta[sl] = self.theta_table[which]
-            # Ratings from rounds after a candidate left are never made.
-            perceived[m.slot_round[None, :] > stage[:, None]] = np.nan
-            self.perceived[sl] = perceived
-        if self.debrief_draws is not None:
-            self.debrief_draws[sl] = debrief_draws
+        if self.theta is None or self.perceived is None or self.views is None:
+            return
+        k = m.n_competencies
+        self.theta[sl] = (
+            m.pool_mean + draws[:, :k] @ m.pool_chol.T
+            if which is None
+            else self.theta_table[which]
+        )
+        # Ratings from rounds after a candidate left are never made.
+        perceived[m.slot_round[None, :] > stage[:, None]] = np.nan
+        self.perceived[sl] = perceived
+        self.debrief_draws[sl] = debrief_draws
+        self.order[sl] = outcome.order
+        self.views[0][sl] = np.where(reached[:, None], outcome.written_view, np.nan)
+        self.views[1][sl] = np.where(reached[:, None], outcome.spoken_view, np.nan)
 
 
+# --------------------------------------------------------------------------- public
 def simulate(
     process: Process,
     candidates: Candidates = None,
@@ -202,8 +260,8 @@ def simulate(
     workers : int
         Threads. Does not change the result.
     keep : {"all", "decisions"}
-        ``"all"`` keeps true levels and every rating; ``"decisions"`` keeps only
-        per-candidate outcomes (for very large runs).
+        ``"all"`` keeps true levels, every rating and the speakers' views;
+        ``"decisions"`` keeps only per-candidate outcomes (for very large runs).
     progress : callable, optional
         Called with the number of candidates finished after each chunk.
 
@@ -220,19 +278,19 @@ def simulate(
     >>> bool((a.aggregate[a.reached] == b.aggregate[b.reached]).all())
     True
     """
-    run = _Run.prepare(process, candidates, n, rng, chunk_size, workers, keep)
-    job = run.job(0, run.total)
+    run = _Run.prepare(process, candidates, n, rng, chunk_size, workers, keep, in_memory=True)
     # The matrix products are skinny (block x ~30): BLAS threads only contend with
     # each other and with our workers, so parallelism comes from workers alone.
     with _one_blas_thread():
-        if workers == 1 or len(run.spans) == 1:
-            for a, b in run.spans:
+        job = _Job(run, 0, run.total)
+        if workers == 1 or run.total <= run.step:
+            for a, b in run.spans():
                 done = job.run(a, b)
                 if progress is not None:
                     progress(done)
         else:
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                for done in pool.map(lambda span: job.run(*span), run.spans):
+                for done in pool.map(lambda span: job.run(*span), run.spans()):
                     if progress is not None:
                         progress(done)
     return run.result(job)
@@ -250,10 +308,11 @@ def iter_chunks(
 ) -> Iterator[Result]:
     """Simulate like :func:`simulate`, yielding one Result per chunk, in order.
 
-    Memory is O(chunk_size * workers) for any ``n``: use it to stream very large
-    runs to a file or into a :class:`~sim.result.SummaryAccumulator`. The chunks,
-    concatenated, equal ``simulate(...)`` with the same arguments, bit for bit;
-    each chunk's ``first_candidate`` gives its place.
+    Memory is O(chunk_size * workers) for any ``n``, and chunks are made as they
+    are needed: use it to stream very large runs to a file or into a
+    :class:`~sim.result.SummaryAccumulator`. The chunks, concatenated, equal
+    ``simulate(...)`` with the same arguments, bit for bit; each chunk's
+    ``first_candidate`` gives its place.
 
     Examples
     --------
@@ -267,32 +326,36 @@ def iter_chunks(
     >>> abs(total.summary()["validity"] - whole["validity"]) < 1e-9
     True
     """
-    run = _Run.prepare(process, candidates, n, rng, chunk_size, workers, keep)
+    run = _Run.prepare(process, candidates, n, rng, chunk_size, workers, keep, in_memory=False)
+    return _chunks(run, workers)
+
+
+def _chunks(run: _Run, workers: int) -> Iterator[Result]:
+    """The chunks of ``run``, made lazily, at most ``workers`` in flight, in order."""
 
     def one(span: tuple[int, int]) -> Result:
-        job = run.job(*span)
-        with _one_blas_thread():
-            job.run(0, span[1] - span[0])
+        job = _Job(run, *span)
+        job.run()
         return run.result(job, first=span[0])
 
-    if workers == 1:
-        for span in run.spans:
-            yield one(span)
-        return
-    # At most `workers` chunks in flight, yielded in order.
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        pending: deque[Future[Result]] = deque()
-        for span in run.spans:
-            pending.append(pool.submit(one, span))
-            if len(pending) >= workers:
+    with _one_blas_thread():
+        if workers == 1:
+            for span in run.spans():
+                yield one(span)
+            return
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            pending: deque[Future[Result]] = deque()
+            for span in run.spans():
+                pending.append(pool.submit(one, span))
+                if len(pending) >= workers:
+                    yield pending.popleft().result()
+            while pending:
                 yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
 
 
 @dataclass(frozen=True)
 class _Run:
-    """A validated simulation request, split into block-aligned spans."""
+    """A validated simulation request, split lazily into block-aligned spans."""
 
     process: Process
     profiles: tuple[Profile, ...] | None
@@ -302,7 +365,7 @@ class _Run:
     total: int
     keep: str
     root: np.random.SeedSequence
-    spans: list[tuple[int, int]]
+    step: int
 
     @classmethod
     def prepare(
@@ -314,14 +377,13 @@ class _Run:
         chunk_size: int,
         workers: int,
         keep: str,
+        *,
+        in_memory: bool,
     ) -> _Run:
-        if not isinstance(process, Process):
-            raise fail(
-                "process", "must be a Process (see sim.load_process)", type(process).__name__
-            )
-        check_int("n", n, 1)
+        check_type("process", process, Process, "see sim.load_process")
+        check_int("n", n, 1, MAX_CANDIDATES)
         check_int("chunk_size", chunk_size, 1)
-        check_int("workers", workers, 1)
+        check_int("workers", workers, 1, 1024)
         if keep not in ("all", "decisions"):
             raise fail("keep", "must be 'all' or 'decisions'", keep)
         root = as_seed_sequence(rng)
@@ -335,28 +397,51 @@ class _Run:
                 process = replace(process, pool=candidates)
             total = n
         else:
-            profiles = (candidates,) if isinstance(candidates, Profile) else tuple(candidates)
+            if isinstance(candidates, Profile):
+                profiles = (candidates,)
+            elif isinstance(candidates, Sequence) and not isinstance(candidates, str):
+                profiles = tuple(candidates)
             if not profiles or not all(isinstance(p, Profile) for p in profiles):
-                raise fail("candidates", "must be a Pool, a Profile or a list of Profiles")
+                raise fail(
+                    "candidates",
+                    "must be a Pool, a Profile or a list of Profiles",
+                    type(candidates).__name__,
+                )
             theta_table = np.array([p.theta(process) for p in profiles])
             phi_table = np.array([p.framing for p in profiles])
             total = n * len(profiles)
-        step = max(1, -(-chunk_size // BLOCK)) * BLOCK
-        spans = [(a, min(a + step, total)) for a in range(0, total, step)]
-        return cls(process, profiles, theta_table, phi_table, n, total, keep, root, spans)
+            check_int("n * len(profiles)", total, 1, MAX_CANDIDATES)
+        step = max(1, -(-min(chunk_size, MAX_CANDIDATES) // BLOCK)) * BLOCK
+        run = cls(process, profiles, theta_table, phi_table, n, total, keep, root, step)
+        if in_memory:
+            run.check_memory()
+        return run
 
-    def job(self, start: int, stop: int) -> _Job:
-        """Outputs for candidates ``start:stop`` (``start`` on a block boundary)."""
-        return _Job(
-            self.process,
-            self.theta_table,
-            self.phi_table,
-            self.n_each,
-            stop - start,
-            self.keep,
-            self.root,
-            offset=start,
-        )
+    def spans(self) -> Iterator[tuple[int, int]]:
+        """Block-aligned ``(start, stop)`` chunks, generated as they are needed."""
+        for a in range(0, self.total, self.step):
+            yield a, min(a + self.step, self.total)
+
+    def check_memory(self) -> None:
+        """Refuse an in-memory run larger than this machine's memory, before any work."""
+        m = compile_model(self.process)
+        per = 8 * 5 + 2
+        if self.keep == "all":
+            q = debrief_plan(self.process).n_speakers
+            per += 8 * (m.n_competencies + m.n_slots + N_DRAWS + 2 * q) + q
+        need = per * self.total
+        try:
+            have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (ValueError, OSError, AttributeError):  # not every platform reports it
+            return
+        if need > have:
+            raise fail(
+                "n",
+                f"needs about {need / 2**30:,.1f} GiB in memory (this machine has "
+                f"{have / 2**30:,.1f} GiB): lower n, keep='decisions', or stream with "
+                "sim.engine.iter_chunks",
+                self.total,
+            )
 
     def result(self, job: _Job, first: int = 0) -> Result:
         return Result(
@@ -371,10 +456,102 @@ class _Run:
             theta=job.theta,
             perceived=job.perceived,
             debrief_draws=job.debrief_draws,
+            order=job.order,
+            written_view=None if job.views is None else job.views[0],
+            spoken_view=None if job.views is None else job.views[1],
             first_candidate=first,
             n_each=self.n_each if self.profiles is not None else None,
         )
 
 
-# Re-exported for callers that decode decisions.
-__all__ += ["HIRE", "HOLD", "NO_HIRE"]
+# --------------------------------------------------------------------------- re-deciding
+_RATING_FIELDS = ("leniency", "noise_sd", "halo", "framing_sensitivity")
+
+
+def _check_same_ratings(old: Process, new: Process) -> None:
+    """``new`` must produce ratings the same way as ``old`` (only the debrief may differ)."""
+    issues = []
+    if [(c.name, c.framing_effect) for c in old.competencies] != [
+        (c.name, c.framing_effect) for c in new.competencies
+    ]:
+        issues.append("competencies")
+    if old.rounds != new.rounds:
+        issues.append("rounds")
+    if old.interviewer_names != new.interviewer_names or any(
+        getattr(a, f) != getattr(b, f)
+        for a, b in zip(old.interviewers, new.interviewers, strict=True)
+        for f in _RATING_FIELDS
+    ):
+        issues.append("interviewers")
+    if (old.scale.center, old.scale.points_per_sd) != (new.scale.center, new.scale.points_per_sd):
+        issues.append("scale")
+    for name in ("evidence_minutes", "pool", "truth"):
+        if getattr(old, name) != getattr(new, name):
+            issues.append(name)
+    if issues:
+        raise fail(
+            f"process.{issues[0]}",
+            "differs from the simulated process; redecide re-uses its ratings, so only the "
+            "debrief, cut points and seniority may change",
+        )
+
+
+def redecide(result: Result, process: Process) -> Result:
+    """Re-run the debrief of ``process`` on the ratings stored in ``result``.
+
+    No new random numbers are drawn: the same candidates, ratings and debrief
+    draws meet a different debrief (weights, threshold, rule, anchoring,
+    speaking order, protocol...), so differences are real sensitivity, not
+    Monte Carlo noise (common random numbers).
+
+    Parameters
+    ----------
+    result : Result
+        Simulated with ``keep="all"``.
+    process : Process
+        Same competencies, rounds (and gates), interviewers' rating habits,
+        scale centre and spread, pool and truth as ``result.process``.
+
+    Returns
+    -------
+    Result
+
+    Examples
+    --------
+    >>> import sim
+    >>> from dataclasses import replace
+    >>> amex = sim.load_process("amex_ai_pm_2026")
+    >>> base = sim.simulate(amex, n=2000, rng=1)
+    >>> again = redecide(base, amex)
+    >>> bool((again.decision == base.decision).all())
+    True
+    >>> stricter = replace(amex, debrief=replace(amex.debrief, threshold=8.0))
+    >>> bool(redecide(base, stricter).hired.sum() <= base.hired.sum())
+    True
+    """
+    check_type("result", result, Result, "see sim.simulate")
+    check_type("process", process, Process, "see sim.load_process")
+    perceived = result._require("perceived")
+    draws = result.debrief_draws
+    if draws is None:
+        raise fail("result.debrief_draws", "missing: simulate with keep='all'")
+    _check_same_ratings(result.process, process)
+    reached = result.reached
+    outcome = run_debrief(process, np.nan_to_num(perceived[reached]), draws[reached])
+    q = outcome.order.shape[1]
+
+    def spread(values: np.ndarray, fill: float, dtype: Any = float) -> np.ndarray:
+        out = np.full((result.n, *values.shape[1:]), fill, dtype=dtype)
+        out[reached] = values
+        return out
+
+    return replace(
+        result,
+        process=process,
+        aggregate_z=spread(outcome.aggregate, np.nan),
+        score_z=spread(outcome.score, np.nan) if has_own_score(process) else None,
+        decision=spread(outcome.decision, NO_HIRE, np.int8),
+        order=spread(outcome.order, 0, order_dtype(q)),
+        written_view=spread(outcome.written_view, np.nan),
+        spoken_view=spread(outcome.spoken_view, np.nan),
+    )

@@ -7,9 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-__all__ = ["Issue", "SpecError", "check_int", "fail", "one_line", "quote"]
+__all__ = ["Issue", "SpecError", "fail", "one_line", "quote"]
 
 _MISSING = object()
 
@@ -141,23 +139,6 @@ class SpecError(ValueError):
     def prefixed(self, prefix: str) -> SpecError:
         """Return the same issues with ``prefix`` put in front of every path."""
         return SpecError((i.prefixed(prefix) for i in self.issues), source=self.source)
-
-
-def check_int(name: str, value: Any, low: int) -> int:
-    """Return ``value`` as an int if it is a whole number >= ``low`` (not a bool), else raise.
-
-    Examples
-    --------
-    >>> check_int("n", 5, 1)
-    5
-    >>> check_int("n", 0, 1)
-    Traceback (most recent call last):
-    ...
-    sim.errors.SpecError: n: must be an integer >= 1 (got 0)
-    """
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise fail(name, f"must be an integer >= {low}", value)
-    return int(value)
 
 
 def fail(path: str, message: str, value: Any = _MISSING) -> SpecError:

@@ -29,8 +29,8 @@ from .spec import (
     Round,
     Scale,
     Truth,
-    cross_check,
 )
+from .validation import check_type, process_issues
 from .yaml_reader import read_yaml
 
 __all__ = [
@@ -60,6 +60,7 @@ def data_dir() -> Path:
 
 
 def _resolve(name_or_path: str | os.PathLike[str], kind: str) -> Path:
+    check_type("name_or_path", name_or_path, (str, os.PathLike), "a preset name or a file")
     text = os.fspath(name_or_path)
     if not text.strip():
         raise SpecError([Issue("", "expected a preset name or a YAML file", text)])
@@ -310,7 +311,7 @@ def process_from_dict(doc: Any, source: str | None = None) -> Process:
         # Cross-check whatever parts were valid so one run reports every error.
         window_ok = isinstance(window, int | float) and not isinstance(window, bool)
         b.issues.extend(
-            cross_check(
+            process_issues(
                 competencies=_named(competencies, data.get("competencies")),
                 interviewers=_named(interviewers, data.get("interviewers")),
                 rounds=rounds,

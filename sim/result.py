@@ -1,4 +1,8 @@
-"""Simulation results: arrays, with tidy DataFrames and a summary on demand."""
+"""Simulation results: arrays, with tidy DataFrames and a summary on demand.
+
+A :class:`Result` is a plain value: it holds what the engine computed and never
+re-runs the rounds or the debrief (that is :func:`sim.engine.redecide`'s job).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,14 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
-from .model import DECISIONS, HIRE, HOLD
-from .spec import Process, Profile
+from .model import DECISIONS, HIRE, HOLD, compile_model
+from .rules import debrief_plan, has_own_score
+from .spec import Process, Profile, category_index
+from .validation import check_number
 
-__all__ = ["Result"]
+__all__ = ["Result", "SummaryAccumulator", "wilson_interval"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,7 +58,13 @@ class Result:
         The rule's score (z) where it is not the aggregate (weighted median,
         trimmed mean, the hiring manager's reading under ``discretion``); NaN
         when the debrief was not reached. ``None`` when the rule decides on the
-        aggregate, or when the run did not store it (see :attr:`score`).
+        aggregate (see :attr:`score`).
+    order : ndarray of int, shape (n, Q), or None
+        Speaking order of each debrief (speaker indices of the debrief plan).
+    written_view, spoken_view : ndarray, shape (n, Q), or None
+        Each speaker's overall view (z) before and after anchoring; NaN where
+        the debrief was not reached. ``order`` and the views are kept with
+        ``keep="all"``.
     """
 
     process: Process
@@ -67,6 +80,9 @@ class Result:
     first_candidate: int = 0
     n_each: int | None = None
     score_z: np.ndarray | None = None
+    order: np.ndarray | None = None
+    written_view: np.ndarray | None = None
+    spoken_view: np.ndarray | None = None
 
     # ------------------------------------------------------------------ arrays
     @property
@@ -84,31 +100,21 @@ class Result:
         """What the rule compared with the threshold, in points, shape (n,).
 
         The aggregate, except for the weighted median, the trimmed mean and the
-        hiring manager's reading (``discretion``); recomputed from the kept
-        ratings and debrief draws when the run did not store it.
+        hiring manager's reading (``discretion``), which the engine stores.
 
         Raises
         ------
         ValueError
-            When the rule's score is not the aggregate and the run kept neither
-            it nor the ratings.
+            When the rule's score is not the aggregate and the result holds none.
         """
-        return self.process.scale.to_points(self._score_z)
-
-    @cached_property
-    def _score_z(self) -> np.ndarray:
-        from .debrief import has_own_score, run_debrief
-
         if self.score_z is not None:
-            return self.score_z
-        if not has_own_score(self.process):
-            return self.aggregate_z
-        perceived, draws = self._require("perceived"), self._require("debrief_draws")
-        reached = self.reached
-        score = np.full(self.n, np.nan)
-        outcome = run_debrief(self.process, np.nan_to_num(perceived[reached]), draws[reached])
-        score[reached] = outcome.score
-        return score
+            return self.process.scale.to_points(self.score_z)
+        if has_own_score(self.process):
+            raise ValueError(
+                f"Result.score_z is missing: rule {self.process.debrief.rule!r} "
+                "decides on its own score"
+            )
+        return self.aggregate
 
     @property
     def reached(self) -> np.ndarray:
@@ -155,10 +161,34 @@ class Result:
         """
         return SummaryAccumulator(self.process).add(self).summary()
 
+    def hire_rate_interval(self, confidence: float = 0.95) -> tuple[float, float]:
+        """Wilson score interval of the hire rate.
+
+        Honest also when nobody (or everybody) was hired, where the plain
+        binomial interval collapses to a point.
+
+        Examples
+        --------
+        >>> import sim
+        >>> process = sim.load_process("amex_ai_pm_2026")
+        >>> low, high = sim.simulate(process, n=2000, rng=1).hire_rate_interval()
+        >>> 0 < low < high < 1
+        True
+        """
+        level = check_number(
+            "confidence", confidence, low=0, high=1, low_open=True, high_open=True
+        )
+        z = float(special.ndtri(0.5 + level / 2))
+        return wilson_interval(int(self.hired.sum()), self.n, z)
+
     def hire_rate_se(self) -> float:
-        """Binomial standard error of the hire rate."""
-        p = float(self.hired.mean())
-        return math.sqrt(p * (1 - p) / self.n)
+        """Standard error of the hire rate: half the Wilson interval at one SD (z = 1).
+
+        Close to the binomial ``sqrt(p (1 - p) / n)`` away from 0 and 1, and
+        never 0: with no hires it is ``1 / (2 (n + 1))``.
+        """
+        low, high = wilson_interval(int(self.hired.sum()), self.n, 1.0)
+        return (high - low) / 2
 
     # ------------------------------------------------------------------ tables
     def decisions(self) -> pd.DataFrame:
@@ -180,13 +210,8 @@ class Result:
             "stage_reached": pd.Categorical.from_codes(self.stage.astype(int), names),
             "aggregate": self.aggregate,
         }
-        if self.score_z is not None or (
-            self.perceived is not None and self.debrief_draws is not None
-        ):
-            from .debrief import has_own_score
-
-            if has_own_score(self.process):
-                frame["score"] = self.score
+        if self.score_z is not None and has_own_score(self.process):
+            frame["score"] = self.score
         frame |= {
             "decision": pd.Categorical.from_codes(self.decision.astype(int), DECISIONS),
             "performance": self.performance,
@@ -209,12 +234,12 @@ class Result:
             When the run kept only decisions.
         """
         perceived = self._require("perceived")
-        m = self.process.model
+        m = compile_model(self.process)
         scale = self.process.scale
         cand, slot = np.nonzero(~np.isnan(perceived))
         z = perceived[cand, slot]
         points = scale.to_points(z)
-        label_idx = (z[:, None] >= m.label_cuts[slot]).sum(axis=1)
+        label_idx = category_index(z, m.label_cuts[slot])
         rounds = [r.name for r in self.process.rounds]
         comps = list(self.process.competency_names)
         people = sorted(set(m.seat_interviewer))
@@ -236,7 +261,7 @@ class Result:
         """One row per (debriefed candidate, speaker), in speaking order.
 
         The views and recommendations the decision used (the debrief plan of
-        :mod:`sim.debrief`): a speaker's view is the competency-weighted mean of
+        :mod:`sim.rules`): a speaker's view is the competency-weighted mean of
         all their judgments (every round they sat in), written before the
         debrief and spoken after any anchoring.
 
@@ -251,27 +276,24 @@ class Result:
         ValueError
             When the run kept only decisions.
         """
-        from .debrief import debrief_plan, run_debrief
-
-        perceived = self._require("perceived")
+        order = self._require("order")
+        written_view, spoken_view = self._require("written_view"), self._require("spoken_view")
         plan = debrief_plan(self.process)
         scale = self.process.scale
         reached = np.flatnonzero(self.reached)
-        draws = None if self.debrief_draws is None else self.debrief_draws[reached]
-        out = run_debrief(plan, np.nan_to_num(perceived[reached]), draws)
         q_count = plan.n_speakers
-        row = np.repeat(np.arange(reached.size), q_count)
-        speaker = out.order.ravel()
-        written, spoken = out.written_view[row, speaker], out.spoken_view[row, speaker]
+        row = np.repeat(reached, q_count)
+        speaker = order[reached].ravel()
+        written, spoken = written_view[row, speaker], spoken_view[row, speaker]
         cuts = plan.speaker_cuts[speaker]
         labels = list(scale.recommendations)
 
         def recommendation(view: np.ndarray) -> pd.Categorical:
-            return pd.Categorical.from_codes((view[:, None] >= cuts).sum(axis=1), labels)
+            return pd.Categorical.from_codes(category_index(view, cuts), labels)
 
         return pd.DataFrame(
             {
-                "candidate": self.first_candidate + reached[row],
+                "candidate": self.first_candidate + row,
                 "position": np.tile(np.arange(1, q_count + 1), reached.size),
                 "interviewer": pd.Categorical.from_codes(speaker, list(plan.speakers)),
                 "written_points": scale.to_points(written),
@@ -318,11 +340,12 @@ class SummaryAccumulator:
         t["success"] += success.sum()
         t["hired_success"] += (hired & success).sum()
         t["hired_performance"] += result.performance[hired].sum()
+        # Pairwise sums, not BLAS dot products: bitwise the same whatever BLAS's thread count.
         t["sx"] += x.sum()
         t["sy"] += y.sum()
-        t["sxx"] += x @ x
-        t["syy"] += y @ y
-        t["sxy"] += x @ y
+        t["sxx"] += (x * x).sum()
+        t["syy"] += (y * y).sum()
+        t["sxy"] += (x * y).sum()
         return self
 
     def summary(self) -> dict[str, float | int]:
@@ -342,6 +365,25 @@ class SummaryAccumulator:
             "mean_performance_of_hires": mean_perf,
             "dollars_per_hire": self.process.truth.sd_y_dollars * mean_perf,
         }
+
+
+def wilson_interval(successes: int, n: int, z: float) -> tuple[float, float]:
+    """Wilson (1927) score interval of a binomial proportion at ``z`` standard deviations.
+
+    Examples
+    --------
+    >>> low, high = wilson_interval(0, 100, 1.959964)
+    >>> low, round(high, 4)
+    (0.0, 0.037)
+    """
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    # The bounds at no successes (or no failures) are exactly 0 (or 1), not a rounding away.
+    low = 0.0 if successes == 0 else max(centre - half, 0.0)
+    high = 1.0 if successes == n else min(centre + half, 1.0)
+    return low, high
 
 
 def _corr_from_sums(n: float, sx: float, sy: float, sxx: float, syy: float, sxy: float) -> float:

@@ -12,20 +12,16 @@ copy is validated again.
 
 from __future__ import annotations
 
-import itertools
-import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from .errors import Issue, SpecError
-
-if TYPE_CHECKING:
-    from .model import LinearModel
+from .errors import SpecError
+from .validation import Z_LIMIT, Checker, check_type, process_issues
 
 __all__ = [
     "PROTOCOLS",
@@ -42,9 +38,6 @@ __all__ = [
     "Scale",
     "Truth",
 ]
-
-#: Bound on parameters in SDs of the pool: beyond it nothing is meaningful (and sums overflow).
-_Z_LIMIT = 10.0
 
 #: Decision rules the debrief understands (see :mod:`sim.debrief` for each one).
 RULES: tuple[str, ...] = (
@@ -65,109 +58,6 @@ PROTOCOLS: tuple[str, ...] = ("spoken", "written_first")
 TIE_RULES: tuple[str, ...] = ("coin", "own_signal")
 
 
-# --------------------------------------------------------------------------- checks
-class _Checker:
-    """Collects every issue of one object instead of stopping at the first."""
-
-    def __init__(self) -> None:
-        self.issues: list[Issue] = []
-
-    def add(self, path: str, message: str, value: Any = None, *, show: bool = True) -> None:
-        self.issues.append(Issue(path, message, value) if show else Issue(path, message))
-
-    def number(
-        self,
-        path: str,
-        value: Any,
-        *,
-        low: float | None = None,
-        high: float | None = None,
-        low_open: bool = False,
-        integer: bool = False,
-        limit: float = 1e6,
-    ) -> float | None:
-        """Return ``value`` as a float if it is a finite number within bounds, else record."""
-        if isinstance(value, bool) or not isinstance(
-            value, int | float | np.integer | np.floating
-        ):
-            self.add(path, "must be a number", value)
-            return None
-        try:
-            number = float(value)
-        except OverflowError:
-            self.add(path, "must be a finite number", value)
-            return None
-        if math.isnan(number) or math.isinf(number):
-            self.add(path, "must be a finite number", value)
-            return None
-        if abs(number) > limit:
-            self.add(path, f"must be within [-{limit:g}, {limit:g}]", value)
-            return None
-        if integer and not number.is_integer():
-            self.add(path, "must be a whole number", value)
-            return None
-        if low is not None and (number <= low if low_open else number < low):
-            self.add(path, f"must be {'>' if low_open else '>='} {low:g}", value)
-            return None
-        if high is not None and number > high:
-            self.add(path, f"must be <= {high:g}", value)
-            return None
-        return number
-
-    def name(self, path: str, value: Any) -> str | None:
-        if not isinstance(value, str) or not value.strip():
-            self.add(path, "must be a non-empty string", value)
-            return None
-        return value
-
-    def names(self, path: str, value: Any, *, allow_empty: bool = False) -> tuple[str, ...]:
-        if isinstance(value, str) or not isinstance(value, Sequence):
-            self.add(path, "must be a list of names", value)
-            return ()
-        if not value and not allow_empty:
-            self.add(path, "must not be empty", list(value))
-        out: list[str] = []
-        for i, item in enumerate(value):
-            name = self.name(f"{path}[{i}]", item)
-            if name is None:
-                continue
-            if name in out:
-                self.add(f"{path}.{name}", "is listed twice", name)
-            out.append(name)
-        return tuple(out)
-
-    def increasing(self, path: str, value: Any, length: int | None = None) -> tuple[float, ...]:
-        if isinstance(value, str) or not isinstance(value, Sequence):
-            self.add(path, "must be a list of numbers", value)
-            return ()
-        numbers = [self.number(f"{path}[{i}]", v) for i, v in enumerate(value)]
-        if any(n is None for n in numbers):
-            return ()
-        cuts = tuple(float(n) for n in numbers if n is not None)
-        if length is not None and len(cuts) != length:
-            self.add(path, f"must hold {length} cut point{'s' * (length != 1)}", list(value))
-        elif any(b <= a for a, b in itertools.pairwise(cuts)):
-            self.add(path, "cut points must be strictly increasing", list(value))
-        return cuts
-
-    def weights(self, path: str, value: Any, *, require_positive: bool = True) -> dict[str, float]:
-        if not isinstance(value, Mapping):
-            self.add(path, "must be a mapping of name: weight", value)
-            return {}
-        out: dict[str, float] = {}
-        for key, weight in value.items():
-            number = self.number(f"{path}.{key}", weight, low=0.0)
-            if number is not None:
-                out[str(key)] = number
-        if require_positive and value and out and not any(w > 0 for w in out.values()):
-            self.add(path, "weights must not all be zero", dict(value))
-        return out
-
-    def raise_if_any(self) -> None:
-        if self.issues:
-            raise SpecError(self.issues)
-
-
 def _set(obj: Any, **values: Any) -> None:
     for key, value in values.items():
         object.__setattr__(obj, key, value)
@@ -178,6 +68,31 @@ def _frozen_map(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 # --------------------------------------------------------------------------- scale
+def category_index(values: Any, cuts: Any) -> Any:
+    """Index of the category each value falls in: the number of cut points at or below it.
+
+    The one cut-point lookup of the project (labels, recommendations, own cut points).
+
+    Parameters
+    ----------
+    values : float or ndarray, shape (...)
+    cuts : ndarray, shape (C,) or (..., C)
+        Increasing cut points, broadcast against ``values[..., None]``.
+
+    Returns
+    -------
+    int or ndarray of int, shape (...)
+        In ``[0, C]``.
+
+    Examples
+    --------
+    >>> category_index(6.5, [4.5, 6.5, 8.5]), category_index([1.0, 9.0], [4.5, 6.5, 8.5]).tolist()
+    (2, [0, 3])
+    """
+    index = (np.asarray(values, dtype=float)[..., None] >= np.asarray(cuts, dtype=float)).sum(-1)
+    return int(index) if np.ndim(index) == 0 else index
+
+
 @dataclass(frozen=True)
 class Scale:
     """The rating scale: latent z-scores become points, verbal labels and recommendations.
@@ -205,7 +120,7 @@ class Scale:
     recommendation_cuts: tuple[float, ...] = (4.0, 5.5, 7.0)
 
     def __post_init__(self) -> None:
-        c = _Checker()
+        c = Checker()
         low = c.number("min", self.min)
         high = c.number("max", self.max)
         center = c.number("center", self.center)
@@ -244,14 +159,23 @@ class Scale:
             recommendation_cuts=rec_cuts,
         )
 
-    def to_z(self, points: Any) -> Any:
-        """Convert points of this scale to the latent z-scale."""
-        z = (np.asarray(points, dtype=float) - self.center) / self.points_per_sd
+    def to_z(self, points: Any, *, relative: bool = False) -> Any:
+        """Convert points of this scale to the latent z-scale.
+
+        With ``relative=True`` the values are differences (a band, a bias, an SD):
+        only the spread is divided out, not the centre.
+        """
+        shift = 0.0 if relative else self.center
+        z = (np.asarray(points, dtype=float) - shift) / self.points_per_sd
         return float(z) if np.ndim(z) == 0 else z
 
-    def to_points(self, z: Any) -> Any:
-        """Convert latent z-scores to (continuous, unclipped) points."""
-        points = self.center + self.points_per_sd * np.asarray(z, dtype=float)
+    def to_points(self, z: Any, *, relative: bool = False) -> Any:
+        """Convert latent z-scores to (continuous, unclipped) points.
+
+        With ``relative=True`` the values are differences in z (see :meth:`to_z`).
+        """
+        shift = 0.0 if relative else self.center
+        points = shift + self.points_per_sd * np.asarray(z, dtype=float)
         return float(points) if np.ndim(points) == 0 else points
 
     def score(self, points: Any) -> Any:
@@ -260,12 +184,11 @@ class Scale:
 
     def label(self, points: float) -> str:
         """Verbal judgment for a score in points, with the scale's default cut points."""
-        return self.labels[int(np.searchsorted(self.label_cuts, points, side="right"))]
+        return self.labels[int(category_index(points, self.label_cuts))]
 
     def recommendation(self, points: float) -> str:
         """Overall recommendation for a score in points, with the default cut points."""
-        idx = int(np.searchsorted(self.recommendation_cuts, points, side="right"))
-        return self.recommendations[idx]
+        return self.recommendations[int(category_index(points, self.recommendation_cuts))]
 
     @property
     def yes_cut(self) -> float:
@@ -295,9 +218,11 @@ class Competency:
     description: str = ""
 
     def __post_init__(self) -> None:
-        c = _Checker()
+        c = Checker()
         c.name("name", self.name)
-        effect = c.number("framing_effect", self.framing_effect, limit=_Z_LIMIT)
+        c.text("title", self.title)
+        c.text("description", self.description)
+        effect = c.number("framing_effect", self.framing_effect, limit=Z_LIMIT)
         c.raise_if_any()
         _set(self, framing_effect=effect, title=self.title or self.name.replace("_", " ").title())
 
@@ -335,14 +260,15 @@ class Interviewer:
     seniority: float = 0.0
 
     def __post_init__(self) -> None:
-        c = _Checker()
+        c = Checker()
         c.name("name", self.name)
+        c.text("role", self.role)
         values = {
-            "leniency": c.number("leniency", self.leniency, limit=_Z_LIMIT),
-            "noise_sd": c.number("noise_sd", self.noise_sd, low=0.0, limit=_Z_LIMIT),
-            "halo": c.number("halo", self.halo, low=0.0, limit=_Z_LIMIT),
+            "leniency": c.number("leniency", self.leniency, limit=Z_LIMIT),
+            "noise_sd": c.number("noise_sd", self.noise_sd, low=0.0, limit=Z_LIMIT),
+            "halo": c.number("halo", self.halo, low=0.0, limit=Z_LIMIT),
             "framing_sensitivity": c.number(
-                "framing_sensitivity", self.framing_sensitivity, limit=_Z_LIMIT
+                "framing_sensitivity", self.framing_sensitivity, limit=Z_LIMIT
             ),
             "seniority": c.number("seniority", self.seniority, low=0.0),
         }
@@ -377,8 +303,9 @@ class Round:
     gate: float | None = None
 
     def __post_init__(self) -> None:
-        c = _Checker()
+        c = Checker()
         c.name("name", self.name)
+        c.text("title", self.title)
         values = {
             "minutes": c.number("minutes", self.minutes, low=0.0, low_open=True),
             "day": c.number("day", self.day, low=0.0),
@@ -455,7 +382,7 @@ class Debrief:
     tie_rule: str = "coin"
 
     def __post_init__(self) -> None:
-        c = _Checker()
+        c = Checker()
         values: dict[str, Any] = {
             "threshold": c.number("threshold", self.threshold),
             "hold_band": c.number("hold_band", self.hold_band, low=0.0),
@@ -511,6 +438,14 @@ class Debrief:
         c.raise_if_any()
         _set(self, **values)
 
+    def competency_weight(self, name: str) -> float:
+        """Raw debrief weight of competency ``name``; 0 for a competency not listed."""
+        return float(self.competency_weights.get(name, 0.0))
+
+    def interviewer_weight(self, name: str) -> float:
+        """Raw weight of interviewer ``name``'s judgments; 1 for an interviewer not listed."""
+        return float(self.interviewer_weights.get(name, 1.0))
+
 
 @dataclass(frozen=True)
 class Pool:
@@ -528,12 +463,12 @@ class Pool:
     framing_sd: float = 0.5
 
     def __post_init__(self) -> None:
-        c = _Checker()
+        c = Checker()
         names = c.names("competencies", self.competencies)
         k = len(names)
-        mean = self._vector(c, "mean", self.mean, k, low=None)
-        sd = self._vector(c, "sd", self.sd, k, low=0.0)
-        corr = self._correlation(c, names)
+        mean = c.vector("mean", self.mean, k, low=None)
+        sd = c.vector("sd", self.sd, k, low=0.0)
+        corr = c.correlation("correlation", self.correlation, names)
         fmean = c.number("framing_mean", self.framing_mean, low=-1.0, high=1.0)
         fsd = c.number("framing_sd", self.framing_sd, low=0.0)
         c.raise_if_any()
@@ -546,51 +481,6 @@ class Pool:
             framing_mean=fmean,
             framing_sd=fsd,
         )
-
-    @staticmethod
-    def _vector(c: _Checker, path: str, value: Any, k: int, low: float | None) -> tuple:
-        if isinstance(value, str) or not isinstance(value, Sequence) or len(value) != k:
-            c.add(path, f"must be a list of {k} numbers (one per competency)", value)
-            return ()
-        numbers = [
-            c.number(f"{path}[{i}]", v, low=low, limit=_Z_LIMIT) for i, v in enumerate(value)
-        ]
-        return tuple(float(n) for n in numbers if n is not None)
-
-    def _correlation(self, c: _Checker, names: tuple[str, ...]) -> tuple:
-        k = len(names)
-        try:
-            matrix = np.array(self.correlation, dtype=float)
-        except (TypeError, ValueError):
-            c.add("correlation", "must be a square matrix of numbers", self.correlation)
-            return ()
-        if matrix.shape != (k, k):
-            c.add("correlation", f"must be a {k}x{k} matrix", f"shape {matrix.shape}")
-            return ()
-        bad = ~np.isfinite(matrix)
-        if bad.any():
-            i, j = np.argwhere(bad)[0]
-            c.add(f"correlation.{names[i]}.{names[j]}", "must be a finite number", matrix[i, j])
-            return ()
-        for i, j in np.argwhere((np.abs(matrix) > 1) | (matrix != matrix.T)):
-            if i <= j:
-                c.add(
-                    f"correlation.{names[i]}.{names[j]}",
-                    "must be in [-1, 1] and symmetric",
-                    float(matrix[i, j]),
-                )
-        for i in np.flatnonzero(np.diag(matrix) != 1.0):
-            c.add(f"correlation.{names[i]}.{names[i]}", "diagonal must be 1", matrix[i, i])
-        if not c.issues:
-            smallest = float(np.linalg.eigvalsh(matrix).min())
-            if smallest < -1e-10:
-                c.add(
-                    "correlation",
-                    "is not positive semi-definite "
-                    f"(smallest eigenvalue {smallest:.4g}); lower some correlations",
-                    show=False,
-                )
-        return tuple(tuple(float(x) for x in row) for row in matrix)
 
     @cached_property
     def covariance(self) -> np.ndarray:
@@ -614,11 +504,11 @@ class Truth:
     sd_y_dollars: float = 0.0
 
     def __post_init__(self) -> None:
-        c = _Checker()
+        c = Checker()
         values = {
             "weights": _frozen_map(c.weights("weights", self.weights)),
-            "noise_sd": c.number("noise_sd", self.noise_sd, low=0.0, limit=_Z_LIMIT),
-            "performance_bar": c.number("performance_bar", self.performance_bar, limit=_Z_LIMIT),
+            "noise_sd": c.number("noise_sd", self.noise_sd, low=0.0, limit=Z_LIMIT),
+            "performance_bar": c.number("performance_bar", self.performance_bar, limit=Z_LIMIT),
             "sd_y_dollars": c.number("sd_y_dollars", self.sd_y_dollars, low=0.0, limit=1e12),
         }
         if isinstance(self.weights, Mapping) and not self.weights:
@@ -651,14 +541,22 @@ class Process:
     source: str = ""
 
     def __post_init__(self) -> None:
-        c = _Checker()
+        c = Checker()
         c.name("name", self.name)
-        _check_parts(c, self)
+        c.text("title", self.title)
+        c.text("source", self.source)
+        c.parts(
+            self,
+            {"debrief": Debrief, "pool": Pool, "truth": Truth, "scale": Scale},
+            {"competencies": Competency, "interviewers": Interviewer, "rounds": Round},
+        )
+        if not isinstance(self.compensation, Mapping | None):
+            c.add("compensation", "must be a mapping", type(self.compensation).__name__)
         c.raise_if_any()
         window = c.number("window_days", self.window_days, low=0.0, low_open=True)
         evidence = c.number("evidence_minutes", self.evidence_minutes, low=0.0, low_open=True)
         c.issues.extend(
-            cross_check(
+            process_issues(
                 competencies=self.competencies,
                 interviewers=self.interviewers,
                 rounds=self.rounds,
@@ -699,239 +597,6 @@ class Process:
         """Look an interviewer up by name."""
         return self.interviewers[self.interviewer_names.index(name)]
 
-    @cached_property
-    def model(self) -> LinearModel:
-        """The compiled linear model (matrices) the engine and closed forms use."""
-        from .model import LinearModel
-
-        return LinearModel.build(self)
-
-
-def cross_check(
-    *,
-    competencies: Iterable[Competency] | None,
-    interviewers: Iterable[Interviewer] | None,
-    rounds: Sequence[Round | None] | None,
-    debrief: Debrief | None,
-    pool: Pool | None,
-    truth: Truth | None,
-    window_days: float | None,
-    scale: Scale | None = None,
-) -> list[Issue]:
-    """Cross-reference checks of a process; parts given as ``None`` are skipped.
-
-    The YAML loader calls this with the parts that were valid on their own, so
-    one run reports every error in a file.
-    """
-    c = _Checker()
-    comp_names = _unique_names(c, "competencies", competencies)
-    people = _unique_names(c, "interviewers", interviewers)
-    assessed: set[str] = set()
-    if rounds is not None:
-        if not rounds:
-            c.add("rounds", "must hold at least one round", [])
-        for i, rnd in enumerate(rounds):
-            if rnd is None:
-                continue
-            if comp_names is not None:
-                for name in rnd.competencies:
-                    if name not in comp_names:
-                        c.add(f"rounds[{i}].competencies.{name}", "unknown competency", name)
-            if people is not None:
-                for name in rnd.interviewers:
-                    if name not in people:
-                        c.add(f"rounds[{i}].interviewers.{name}", "unknown interviewer", name)
-            if window_days is not None and rnd.day > window_days:
-                c.add(
-                    f"rounds[{i}].day",
-                    f"is outside the {window_days:g}-day process window",
-                    rnd.day,
-                )
-            assessed.update(rnd.competencies)
-        names = [r.name for r in rounds if r is not None]
-        for dup in sorted({n for n in names if names.count(n) > 1}):
-            c.add(f"rounds.{dup}", "round name is used twice", dup)
-    if debrief is not None:
-        if comp_names is not None:
-            for name, weight in debrief.competency_weights.items():
-                if name not in comp_names:
-                    c.add(f"debrief.competency_weights.{name}", "unknown competency", name)
-                elif rounds is not None and weight > 0 and name not in assessed:
-                    c.add(
-                        f"debrief.competency_weights.{name}",
-                        "has weight but no round assesses it",
-                        weight,
-                    )
-        if people is not None:
-            for name in debrief.interviewer_weights:
-                if name not in people:
-                    c.add(f"debrief.interviewer_weights.{name}", "unknown interviewer", name)
-            rated = {n for rnd in rounds or () if rnd is not None for n in rnd.interviewers}
-            complete = rounds is not None and all(r is not None for r in rounds)
-            for name in debrief.veto:
-                if name not in people:
-                    c.add(f"debrief.veto.{name}", "unknown interviewer", name)
-                elif complete and name not in rated:
-                    c.add(f"debrief.veto.{name}", "rated nothing, so cannot veto", name)
-                elif complete and not any(
-                    debrief.competency_weights.get(comp, 0.0) > 0
-                    for rnd in rounds or ()
-                    if rnd is not None and name in rnd.interviewers
-                    for comp in rnd.competencies
-                ):
-                    c.add(
-                        f"debrief.veto.{name}",
-                        "rates only competencies the debrief weighs 0, "
-                        "so has no recommendation to veto with",
-                        name,
-                    )
-            _check_speakers(c, debrief, people, rounds)
-        if window_days is not None and debrief.day is not None and debrief.day > window_days:
-            c.add("debrief.day", f"is outside the {window_days:g}-day process window", debrief.day)
-        if rounds is not None and all(r is not None for r in rounds):
-            debriefed = {
-                comp
-                for rnd in rounds
-                if rnd is not None
-                for comp in rnd.competencies
-                if debrief.competency_weights.get(comp, 0.0) > 0
-            }
-            if not debriefed and debrief.competency_weights:
-                c.add("debrief.competency_weights", "no weighted competency is assessed")
-    if pool is not None and comp_names is not None and pool.competencies != tuple(comp_names):
-        c.add(
-            "pool.competencies", "must list the process competencies in order", pool.competencies
-        )
-    if truth is not None and comp_names is not None:
-        for name in truth.weights:
-            if name not in comp_names:
-                c.add(f"truth.weights.{name}", "unknown competency", name)
-    _check_timeline(c, rounds, debrief)
-    if scale is not None:
-        _check_on_scale(c, scale, interviewers, rounds, debrief)
-    return c.issues
-
-
-def _check_timeline(c: _Checker, rounds: Sequence[Round | None] | None, debrief: Any) -> None:
-    """Rounds happen in funnel order (gates apply in list order); the debrief comes last."""
-    days = [(i, r.day) for i, r in enumerate(rounds or ()) if r is not None]
-    for (_, before), (i, day) in itertools.pairwise(days):
-        if day < before:
-            c.add(f"rounds[{i}].day", f"is before the previous round's day ({before:g})", day)
-    if days and debrief is not None and debrief.day is not None and debrief.day < days[-1][1]:
-        c.add("debrief.day", f"is before the last round (day {days[-1][1]:g})", debrief.day)
-
-
-def _check_on_scale(
-    c: _Checker,
-    scale: Scale,
-    interviewers: Iterable[Any] | None,
-    rounds: Sequence[Round | None] | None,
-    debrief: Any,
-) -> None:
-    """Everything said in points lies on the scale; own cut points match its labels."""
-    low, high = scale.min, scale.max
-    where = f"within the scale [{low:g}, {high:g}]"
-    for i, person in enumerate(interviewers or ()):
-        for key, names in (
-            ("label_cuts", scale.labels),
-            ("recommendation_cuts", scale.recommendations),
-        ):
-            cuts = getattr(person, key, None)
-            if cuts is None:
-                continue
-            if len(cuts) != len(names) - 1:
-                c.add(
-                    f"interviewers[{i}].{key}",
-                    f"must hold {len(names) - 1} cut points, one between each of {list(names)}",
-                    list(cuts),
-                )
-            elif not all(low <= cut <= high for cut in cuts):
-                c.add(f"interviewers[{i}].{key}", f"cut points must lie {where}", list(cuts))
-    for i, rnd in enumerate(rounds or ()):
-        if rnd is not None and rnd.gate is not None and not low <= rnd.gate <= high:
-            c.add(f"rounds[{i}].gate", f"must lie {where}", rnd.gate)
-    if debrief is not None:
-        if not low <= debrief.threshold <= high:
-            c.add("debrief.threshold", f"must lie {where}", debrief.threshold)
-        if debrief.hold_band >= (high - low) / 2:
-            c.add(
-                "debrief.hold_band",
-                f"must be less than half the scale's range ({(high - low) / 2:g} points)",
-                debrief.hold_band,
-            )
-
-
-def _check_speakers(
-    c: _Checker, debrief: Debrief, people: list[str], rounds: Sequence[Round | None] | None
-) -> None:
-    """The hiring manager and an explicit speaking order name interviewers who rated."""
-    complete = rounds is not None and all(r is not None for r in rounds)
-    rated = {name for rnd in rounds or () if rnd is not None for name in rnd.interviewers}
-    manager = debrief.hiring_manager
-    if manager is not None:
-        if manager not in people:
-            c.add("debrief.hiring_manager", "unknown interviewer", manager)
-        elif complete and debrief.manager_self_weight > 0 and manager not in rated:
-            c.add(
-                "debrief.hiring_manager",
-                "rated nothing, so has no own view to mix in (set manager_self_weight: 0)",
-                manager,
-            )
-    if isinstance(debrief.speaking_order, str):
-        return
-    for name in debrief.speaking_order:
-        if name not in people:
-            c.add(f"debrief.speaking_order.{name}", "unknown interviewer", name)
-        elif complete and name not in rated:
-            c.add(f"debrief.speaking_order.{name}", "rated nothing, so does not speak", name)
-    if complete:
-        missing = [name for name in people if name in rated]
-        missing = [name for name in missing if name not in debrief.speaking_order]
-        if missing:
-            c.add(
-                "debrief.speaking_order",
-                f"must list every interviewer who rated; missing: {', '.join(missing)}",
-                show=False,
-            )
-
-
-def _check_parts(c: _Checker, process: Process) -> None:
-    """Each part of a Process has its spec type (programmatic construction can mix them up)."""
-    for key, kind in (
-        ("debrief", Debrief),
-        ("pool", Pool),
-        ("truth", Truth),
-        ("scale", Scale),
-    ):
-        if not isinstance(getattr(process, key), kind):
-            c.add(key, f"must be a {kind.__name__}", type(getattr(process, key)).__name__)
-    for key, kind in (
-        ("competencies", Competency),
-        ("interviewers", Interviewer),
-        ("rounds", Round),
-    ):
-        items = getattr(process, key)
-        if isinstance(items, str | Mapping) or not isinstance(items, Iterable):
-            c.add(key, f"must be a sequence of {kind.__name__}", type(items).__name__)
-            continue
-        for i, item in enumerate(items):
-            if not isinstance(item, kind):
-                c.add(f"{key}[{i}]", f"must be a {kind.__name__}", type(item).__name__)
-    if not isinstance(process.compensation, Mapping | None):
-        c.add("compensation", "must be a mapping", type(process.compensation).__name__)
-
-
-def _unique_names(c: _Checker, path: str, items: Iterable[Any] | None) -> list[str] | None:
-    if items is None:
-        return None
-    names = [item.name for item in items if item is not None]
-    if not names:
-        c.add(path, "must not be empty", [])
-    for dup in sorted({n for n in names if names.count(n) > 1}):
-        c.add(f"{path}.{dup}", "name is used twice", dup)
-    return names
-
 
 # --------------------------------------------------------------------------- profiles
 @dataclass(frozen=True)
@@ -959,8 +624,9 @@ class Profile:
     default_level: float | None = None
 
     def __post_init__(self) -> None:
-        c = _Checker()
+        c = Checker()
         c.name("name", self.name)
+        c.text("description", self.description)
         levels: dict[str, float] = {}
         if not isinstance(self.levels, Mapping):
             c.add("levels", "must be a mapping of competency: level", self.levels)
@@ -978,8 +644,6 @@ class Profile:
 
     def with_levels(self, **levels: float) -> Profile:
         """Copy with some levels (points) changed; use for what-if questions."""
-        from dataclasses import replace
-
         return replace(self, levels={**self.levels, **levels})
 
     def theta(self, process: Process) -> np.ndarray:
@@ -991,7 +655,8 @@ class Profile:
             For a competency the process does not know, a level outside the
             scale, or a missing level without ``default_level``.
         """
-        c = _Checker()
+        check_type("process", process, Process, "see sim.load_process")
+        c = Checker()
         scale = process.scale
         for name in self.levels:
             if name not in process.competency_names:

@@ -17,8 +17,10 @@ from sim.analysis import (
     tipping_points,
     weight_stability,
 )
-from sim.analysis._linear import debrief_weights, orthant_batch
+from sim.analysis._linear import debrief_weights
+from sim.closed_form import orthant_batch
 from sim.debrief import gaussian_decisions
+from sim.model import compile_model
 
 PRESETS = ("amex_ai_pm_2026", "amazon_style_loop")
 
@@ -93,7 +95,7 @@ def test_debrief_weights_match_the_core_decision(preset, seed):
     people = dict(zip(people_names, rng.uniform(0, 2, len(people_names)).tolist(), strict=True))
     changed = with_weights(process, comp, people)
     got = debrief_weights(
-        process.model,
+        compile_model(process),
         np.array([comp[c] for c in process.competency_names]),
         np.array([people[p] for p in process.interviewer_names]),
     )[0]
@@ -300,7 +302,7 @@ def test_fast_path_has_one_veto_view_per_holder_not_per_seat(amazon):
     people = np.array(
         [process.debrief.interviewer_weights.get(p, 1.0) for p in process.interviewer_names]
     )
-    fast = debrief_weights(process.model, comp, people)[0]
+    fast = debrief_weights(compile_model(process), comp, people)[0]
     np.testing.assert_allclose(fast, core[0][1].weights, rtol=0, atol=1e-14)
     profile = sim.load_profiles("amazon_style_loop", process=amazon)["loved_by_team"]
     table = weight_stability(process, profile)

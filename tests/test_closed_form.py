@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 import sim
+from sim.model import compile_model
 
 SEEDS = range(30)
 N = 20_000
@@ -99,7 +100,7 @@ def test_validity_matches_closed_form_without_gates(seed: int, amex: sim.Process
     """Without gates and with fixed framing, corr(aggregate, Y) has a closed form."""
     rounds = tuple(replace(r, gate=None) for r in amex.rounds)
     process = replace(amex, rounds=rounds, pool=replace(amex.pool, framing_sd=0.0))
-    m = process.model
+    m = compile_model(process)
     cov_theta = process.pool.covariance
     noise = m.noise_loading
     b = m.aggregate_weights
@@ -118,7 +119,7 @@ def test_framing_reproduces_the_articles_8_vs_4(
     amex: sim.Process, amex_profiles: dict[str, sim.Profile]
 ) -> None:
     """Same facts: strategic alignment reads about 8/10 framed as impact, 4/10 as internals."""
-    m = amex.model
+    m = compile_model(amex)
     k = amex.competency_names.index("strategic_alignment")
     slot = int(np.flatnonzero(m.slot_competency == k)[0])
     points = {}
@@ -222,7 +223,7 @@ def test_contributions_sum_to_the_expected_score_for_every_gaussian_rule(preset:
         mixture = gaussian_decisions(variant)  # one component per speaking order
         for profile in profiles:
             table = sim.contributions(variant, profile)
-            mean_s = variant.model.perceived_mean(profile.theta(variant), profile.framing)
+            mean_s = compile_model(variant).perceived_mean(profile.theta(variant), profile.framing)
             score = sum(
                 share * (mean_s @ part.weights[:, -1] + part.shift[-1]) for share, part in mixture
             )

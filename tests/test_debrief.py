@@ -28,6 +28,7 @@ from sim.debrief import (
     weighted_trimmed_mean,
     with_rule,
 )
+from sim.model import compile_model
 from sim.theory import cascade_probabilities, condorcet_majority
 
 
@@ -218,7 +219,7 @@ def test_anchoring_mechanics_by_hand(amex: sim.Process) -> None:
     speakers = list(debrief_plan(amex).speakers)
     process = with_debrief(amex, anchoring=alpha, speaking_order=speakers)
     plan = debrief_plan(process)
-    perceived = np.random.default_rng(0).standard_normal((50, amex.model.n_slots))
+    perceived = np.random.default_rng(0).standard_normal((50, compile_model(amex).n_slots))
     out = run_debrief(process, perceived)
     first, second = 0, 1
     np.testing.assert_allclose(out.spoken_view[:, first], out.written_view[:, first])
@@ -270,7 +271,7 @@ def test_peeking_pulls_scorecards_toward_earlier_ones(
     perceived = amex_pool.perceived[reached]
     honest = run_debrief(amex, perceived)
     peeked = run_debrief(process, perceived)
-    first_round = amex.model.slot_round == 0
+    first_round = compile_model(amex).slot_round == 0
     np.testing.assert_array_equal(peeked.written[:, first_round], perceived[:, first_round])
     assert not np.allclose(peeked.written[:, ~first_round], perceived[:, ~first_round])
 
@@ -294,7 +295,7 @@ def views_by_hand(process: sim.Process, perceived: np.ndarray) -> dict[str, np.n
     """
     d = process.debrief
     assert d.speaking_order == "seniority" and d.peeking == 0
-    m = process.model
+    m = compile_model(process)
     weight = np.array(
         [d.competency_weights.get(process.competency_names[k], 0.0) for k in m.slot_competency]
     )
@@ -447,7 +448,7 @@ def test_contributions_include_anchoring(
     process = with_debrief(amex, anchoring=0.5, speaking_order="random", peeking=0.3)
     weights = effective_aggregate_weights(process)
     assert weights.sum() == pytest.approx(1.0)
-    assert not np.allclose(weights, amex.model.aggregate_weights)
+    assert not np.allclose(weights, compile_model(amex).aggregate_weights)
     profile = amex_profiles["balanced_strong"]
     table = sim.contributions(process, profile)
     exact = sim.hire_probability(process, profile)
@@ -647,7 +648,7 @@ def test_transcript_frame(amazon: sim.Process) -> None:
         "position", "speaker", "role", "round", "competency", "weight",
         "written", "spoken", "score", "label", "sentence",
     ]  # fmt: skip
-    assert len(frame) == amazon.model.n_slots
+    assert len(frame) == compile_model(amazon).n_slots
     assert frame["position"].is_monotonic_increasing
     assert frame["sentence"].str.fullmatch(r"[A-Z][\w ]+: (weak|mixed|strong|exceptional)").all()
     assert frame["weight"].sum() == pytest.approx(1.0)
@@ -782,7 +783,7 @@ def test_aggregate_is_the_weighted_mean_and_score_is_the_rules(
     result = sim.simulate(process, n=20_000, rng=5)
     reached = result.reached
     # No anchoring or peeking: the aggregate is the weighted mean of the ratings themselves.
-    expected = result.perceived[reached] @ amex.model.aggregate_weights
+    expected = result.perceived[reached] @ compile_model(amex).aggregate_weights
     np.testing.assert_allclose(result.aggregate_z[reached], expected, rtol=0, atol=1e-12)
     validity = np.corrcoef(expected, result.performance[reached])[0, 1]
     assert result.summary()["validity"] == pytest.approx(validity, abs=1e-12)
@@ -828,7 +829,7 @@ def test_recommendations_are_the_views_the_decision_used(amazon: sim.Process) ->
     holder = recs[recs["interviewer"] == "bar_raiser"]
     np.testing.assert_array_equal(holder["candidate"], np.flatnonzero(reached))
     # The holder's view from the spec: competency-weighted mean of all their ratings (alpha 0).
-    m = process.model
+    m = compile_model(process)
     mine = np.array([m.seat_interviewer[p] == "bar_raiser" for p in m.slot_seat])
     weights = np.array(
         [

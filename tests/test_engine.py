@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import sim
 from sim.engine import BLOCK, iter_chunks
+from sim.model import compile_model
 from sim.result import SummaryAccumulator
 
 ARRAYS = ("stage", "aggregate_z", "decision", "performance", "framing", "theta", "perceived")
@@ -75,7 +76,7 @@ def test_keep_decisions_matches_keep_all(amex: sim.Process) -> None:
 
 def test_funnel_and_gate(amex: sim.Process) -> None:
     result = sim.simulate(amex, n=20_000, rng=4)
-    m = amex.model
+    m = compile_model(amex)
     gate_slots = m.slot_round == m.gate_rounds[0]
     screen_points = amex.scale.to_points(result.perceived[:, gate_slots].mean(axis=1))
     left = result.stage == 0
@@ -118,7 +119,7 @@ def test_tables_are_tidy(amex: sim.Process, amex_profiles: dict[str, sim.Profile
     # Ratings exist only for rounds the candidate reached.
     reached = decisions.set_index("candidate")["stage_reached"]
     counts = scores.groupby("candidate").size()
-    assert counts[reached[reached == "debrief"].index].eq(amex.model.n_slots).all()
+    assert counts[reached[reached == "debrief"].index].eq(compile_model(amex).n_slots).all()
     # Labels use each rater's own cut points.
     lead = scores[scores["interviewer"] == "ml_engineering_lead"]
     strong = lead[lead["label"] == "strong"]["points"]

@@ -30,10 +30,12 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..closed_form import clipped_normal_moments
 from ..engine import RandomLike, as_seed_sequence
-from ..errors import check_int, fail
+from ..errors import fail
+from ..model import compile_model, draw_pool
 from ..spec import Process
-from ._linear import clipped_normal_moments
+from ..validation import check_int
 
 __all__ = ["COMPONENTS", "noise_audit"]
 
@@ -163,10 +165,7 @@ def noise_audit(
     check_int("n", n, 100)
     check_int("occasions", occasions, 1)
     gen = np.random.default_rng(as_seed_sequence(rng))
-    m = process.model
-    theta = m.pool_mean + gen.standard_normal((n, m.n_competencies)) @ m.pool_chol.T
-    pool = process.pool
-    phi = np.clip(pool.framing_mean + pool.framing_sd * gen.standard_normal(n), -1.0, 1.0)
+    theta, phi = draw_pool(compile_model(process), process.pool, gen, n)
     scale2 = process.scale.points_per_sd**2
     batch = np.arange(n) * _BATCHES // n
     estimates, errors, expected = [], [], []
@@ -180,23 +179,34 @@ def noise_audit(
     estimates.append(np.mean(estimates, axis=0))
     errors.append(np.mean(errors, axis=0))
     expected.append(np.mean(expected, axis=0))
-    rows = []
-    for scope, value, per_batch, exact in zip(
-        [*scopes, "overall"], estimates, errors, expected, strict=True
-    ):
-        se = per_batch.std(axis=0, ddof=1) / math.sqrt(_BATCHES)
-        for i, component in enumerate(COMPONENTS):
-            rows.append(
-                {
-                    "scope": scope,
-                    "component": component,
-                    "variance": value[i],
-                    "sd": math.sqrt(max(value[i], 0.0)) if not math.isnan(value[i]) else math.nan,
-                    "share": value[i] / value[0] if value[0] > 0 else math.nan,
-                    "expected": exact[i],
-                    "se": se[i],
-                }
-            )
+    rows = [
+        _component_row(scope, component, i, value, per_batch, exact)
+        for scope, value, per_batch, exact in zip(
+            [*scopes, "overall"], estimates, errors, expected, strict=True
+        )
+        for i, component in enumerate(COMPONENTS)
+    ]
     table = pd.DataFrame(rows)
     table.attrs.update(n=n, occasions=occasions, judges=len(process.interviewers))
     return table
+
+
+def _component_row(
+    scope: str,
+    component: str,
+    i: int,
+    value: np.ndarray,
+    per_batch: np.ndarray,
+    exact: np.ndarray,
+) -> dict[str, float | str]:
+    """One row of the audit: component ``i`` of one scope, with its batch standard error."""
+    se = per_batch.std(axis=0, ddof=1) / math.sqrt(_BATCHES)
+    return {
+        "scope": scope,
+        "component": component,
+        "variance": value[i],
+        "sd": math.sqrt(max(value[i], 0.0)) if not math.isnan(value[i]) else math.nan,
+        "share": value[i] / value[0] if value[0] > 0 else math.nan,
+        "expected": exact[i],
+        "se": se[i],
+    }

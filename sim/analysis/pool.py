@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ..debrief import redecide
+from ..engine import redecide
 from ..errors import SpecError, fail
 from ..model import HIRE
 from ..result import Result
@@ -40,7 +40,7 @@ def decision_swing(result: Result) -> pd.DataFrame:
 
     For each competency the debrief weighs, its weight is set to zero, then
     doubled (the other weights unchanged, so shares renormalise), and the
-    stored ratings are re-decided with :func:`sim.debrief.redecide` (any rule,
+    stored ratings are re-decided with :func:`sim.engine.redecide` (any rule,
     anchoring or speaking order; the same debrief draws).
 
     Parameters
@@ -75,7 +75,7 @@ def decision_swing(result: Result) -> pd.DataFrame:
     weights = process.debrief.competency_weights
     rows = []
     for name in process.competency_names:
-        weight = float(weights.get(name, 0.0))
+        weight = process.debrief.competency_weight(name)
         if weight == 0:
             continue
         row: dict[str, float] = {"competency": name, "weight": weight}
@@ -171,30 +171,9 @@ def decision_quality(
         if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
             raise fail(name, "must be a number >= 0", value)
     summary = result.summary()
-    n = result.n
-    hired, success = result.hired, result.success
-    n_hired, n_success = int(hired.sum()), int(success.sum())
-    rate, base = summary["hire_rate"], summary["base_rate"]
-    precision, recall = summary["precision"], summary["recall"]
-    validity = summary["validity"]
-    sd_y = result.process.truth.sd_y_dollars
-    perf = result.performance[hired]
-    dollars = summary["dollars_per_hire"]
+    rate, base, validity = summary["hire_rate"], summary["base_rate"], summary["validity"]
     cost = n_hires / rate * cost_per_applicant if rate > 0 else math.nan
-
-    committee = {
-        "hire_rate": (rate, _proportion_se(rate, n)),
-        "precision": (precision, _proportion_se(precision, n_hired)),
-        "recall": (recall, _proportion_se(recall, n_success)),
-        "false_negative_rate": (1 - recall, _proportion_se(recall, n_success)),
-        "validity": (validity, _corr_se(validity, int(result.reached.sum()))),
-        "mean_performance_of_hires": (
-            summary["mean_performance_of_hires"],
-            _mean_se(perf),
-        ),
-        "dollars_per_hire": (dollars, sd_y * _mean_se(perf)),
-        "dollars_per_year": (n_hires * dollars - cost, n_hires * sd_y * _mean_se(perf)),
-    }
+    committee = _committee_quality(result, summary, n_hires, cost)
     random = {
         "hire_rate": rate,
         "precision": base,
@@ -207,19 +186,9 @@ def decision_quality(
     }
     closed = dict.fromkeys(committee, math.nan)
     if 0 < rate < 1 and not math.isnan(validity):
-        tr = float(taylor_russell(validity, rate, base))
-        closed.update(
-            hire_rate=rate,
-            precision=tr,
-            recall=tr * rate / base if base > 0 else math.nan,
-            validity=validity,
-            mean_performance_of_hires=float(naylor_shine(validity, rate)),
-            dollars_per_hire=bcg_utility(1, 1, validity, sd_y, rate),
-            dollars_per_year=bcg_utility(
-                n_hires, 1, validity, sd_y, rate, cost_per_applicant=cost_per_applicant
-            ),
+        closed |= _closed_form_quality(
+            rate, base, validity, result.process.truth.sd_y_dollars, n_hires, cost_per_applicant
         )
-        closed["false_negative_rate"] = 1 - closed["recall"]
     table = pd.DataFrame(
         {
             "committee": [v[0] for v in committee.values()],
@@ -229,8 +198,49 @@ def decision_quality(
         },
         index=pd.Index(list(committee), name="metric"),
     )
-    table.attrs.update(base_rate=base, n=n)
+    table.attrs.update(base_rate=base, n=result.n)
     return table
+
+
+def _committee_quality(
+    result: Result, summary: dict[str, float | int], n_hires: float, cost: float
+) -> dict[str, tuple[float, float]]:
+    """Each metric of the simulated committee with its standard error."""
+    n, hired = result.n, result.hired
+    n_hired, n_success = int(hired.sum()), int(result.success.sum())
+    precision, recall = summary["precision"], summary["recall"]
+    sd_y = result.process.truth.sd_y_dollars
+    perf_se = _mean_se(result.performance[hired])
+    dollars, validity = summary["dollars_per_hire"], summary["validity"]
+    validity_se = _corr_se(validity, int(result.reached.sum()))
+    return {
+        "hire_rate": (summary["hire_rate"], _proportion_se(summary["hire_rate"], n)),
+        "precision": (precision, _proportion_se(precision, n_hired)),
+        "recall": (recall, _proportion_se(recall, n_success)),
+        "false_negative_rate": (1 - recall, _proportion_se(recall, n_success)),
+        "validity": (validity, validity_se),
+        "mean_performance_of_hires": (summary["mean_performance_of_hires"], perf_se),
+        "dollars_per_hire": (dollars, sd_y * perf_se),
+        "dollars_per_year": (n_hires * dollars - cost, n_hires * sd_y * perf_se),
+    }
+
+
+def _closed_form_quality(
+    rate: float, base: float, validity: float, sd_y: float, n_hires: float, cost: float
+) -> dict[str, float]:
+    """Taylor-Russell, Naylor-Shine and Brogden-Cronbach-Gleser at the committee's numbers."""
+    tr = float(taylor_russell(validity, rate, base))
+    recall = tr * rate / base if base > 0 else math.nan
+    return {
+        "hire_rate": rate,
+        "precision": tr,
+        "recall": recall,
+        "false_negative_rate": 1 - recall,
+        "validity": validity,
+        "mean_performance_of_hires": float(naylor_shine(validity, rate)),
+        "dollars_per_hire": bcg_utility(1, 1, validity, sd_y, rate),
+        "dollars_per_year": bcg_utility(n_hires, 1, validity, sd_y, rate, cost_per_applicant=cost),
+    }
 
 
 def _mean_se(values: np.ndarray) -> float:

@@ -20,16 +20,16 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from ..closed_form import HireProbability, hire_probability
-from ..debrief import effective_aggregate_weights, gaussian_decisions
+from ..closed_form import HireProbability, gaussian_decisions, hire_probability, score_weights
 from ..errors import SpecError, fail
+from ..model import compile_model
 from ..spec import Process, Profile
+from ..validation import check_type
 from ._linear import (
     debrief_lower,
     debrief_weights,
     hire_probability_batch,
     mixture_hire_probability,
-    slot_person,
 )
 
 __all__ = [
@@ -54,20 +54,27 @@ class _Candidate:
     """One profile compiled against one process: the pieces every analysis reuses.
 
     The debrief is the core's mixture of Gaussian linear decisions
-    (:func:`sim.debrief.gaussian_decisions`; one component unless the speaking
+    (:func:`sim.closed_form.gaussian_decisions`; one component unless the speaking
     order is random). A *plain* debrief (one component that
     :func:`~sim.analysis._linear.debrief_weights` reproduces from the raw
     weights: no peeking, anchoring or discretion, not consensus) takes that fast
     path for weight changes; any other rebuilds the modified process.
     """
 
-    def __init__(self, process: Process, profile: Profile) -> None:
-        if not isinstance(process, Process):
-            raise fail("process", "must be a Process (see sim.load_process)", type(process))
-        if not isinstance(profile, Profile):
-            raise fail("profile", "must be a Profile (see sim.load_profiles)", type(profile))
+    def __init__(self, process: Process, profile: Profile, *, probabilities: bool = True) -> None:
+        check_type("process", process, Process, "see sim.load_process")
+        check_type("profile", profile, Profile, "see sim.load_profiles")
         self.process, self.profile = process, profile
-        self.model = m = process.model
+        self.model = m = compile_model(process)
+        self.theta = profile.theta(process)
+        self.phi = float(profile.framing)
+        self.mean_s = m.perceived_mean(self.theta, self.phi)
+        self.cov_s = m.noise_cov
+        self.comp_w, self.person_w = m.competency_weights, m.interviewer_weights
+        # The rule's expected score (its weights, and the manager's bias under discretion).
+        self.score_weights, self.score_shift = score_weights(process)
+        if not probabilities:  # expected scores only (contributions): any rule will do
+            return
         self.components = gaussian_decisions(process)  # SpecError for non-Gaussian rules
         scores = max(part.weights.shape[1] for _, part in self.components)
         if scores > _MAX_SCORES:
@@ -78,18 +85,6 @@ class _Candidate:
                 "probability takes seconds each (use sim.simulate)",
                 process.debrief.rule,
             )
-        self.theta = profile.theta(process)
-        self.phi = float(profile.framing)
-        self.mean_s = m.perceived_mean(self.theta, self.phi)
-        loading = m.noise_loading
-        self.cov_s = loading.T @ loading
-        self.comp_w = np.array(
-            [process.debrief.competency_weights.get(c, 0.0) for c in process.competency_names]
-        )
-        self.person_w = np.array(
-            [process.debrief.interviewer_weights.get(p, 1.0) for p in process.interviewer_names]
-        )
-        self.aggregate_weights = effective_aggregate_weights(process)
         self.plain = _is_plain(m, self.components, self.comp_w, self.person_w)
 
     def hire(self, mean_s: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
@@ -124,20 +119,27 @@ def _is_plain(model, components, comp_w: np.ndarray, person_w: np.ndarray) -> bo
 
 # --------------------------------------------------------------------------- contributions
 def contribution_waterfall(process: Process, profile: Profile) -> pd.DataFrame:
-    """Each competency's and each interviewer's share of aggregate minus threshold.
+    """Each competency's and each interviewer's share of the expected score minus threshold.
 
-    The expected aggregate is a weighted sum over ratings (slots); each slot's
-    term ``w_j * (expected perceived score_j - threshold)`` is split by what moves
+    The score is what the rule compares with the threshold (the spoken
+    aggregate; under ``discretion`` the hiring manager's reading, own view
+    included), with the weights of :func:`sim.closed_form.score_weights`, so
+    the waterfall splits exactly what :func:`sim.contributions` splits. The
+    expected score is a weighted sum over ratings (slots); each slot's term
+    ``w_j * (expected perceived score_j - threshold)`` is split by what moves
     it: the true level (relative to the threshold), the rater's leniency, halo
     and the candidate's framing. Summing slots by competency, or by
     interviewer, gives two waterfalls that each sum exactly (to rounding) to
-    the expected aggregate minus the threshold. Gates are ignored (this is the
-    aggregate the candidate gets if they reach the debrief).
+    the expected score minus the threshold; the manager's bias, when there is
+    one, is a last row ``manager_bias`` of each group. Gates are ignored (this
+    is the score the candidate gets if they reach the debrief).
 
     Parameters
     ----------
     process : Process
-        A debrief with a Gaussian closed form (see :func:`sim.hire_probability`).
+        Any debrief; for rules without a linear score (median, a trimmed mean,
+        votes) the waterfall splits the expected spoken aggregate, as
+        :func:`sim.contributions` does.
     profile : Profile
 
     Returns
@@ -145,11 +147,12 @@ def contribution_waterfall(process: Process, profile: Profile) -> pd.DataFrame:
     DataFrame
         One row per weighed competency (``group == "competency"``), then one row
         per interviewer (``group == "interviewer"``). Columns: ``group``,
-        ``name``, ``weight`` (share of the aggregate; sums to 1 per group),
+        ``name``, ``weight`` (share of the score; sums to 1 per group),
         ``expected_view`` (points; weighted mean of the expected scores),
         ``level``, ``leniency``, ``halo``, ``framing`` (points; parts of the
         contribution) and ``contribution`` (points). ``attrs`` holds
-        ``threshold`` and ``aggregate_mean`` (points).
+        ``threshold`` and ``aggregate_mean`` (points: the expected score, the
+        ``aggregate_mean`` of :func:`sim.hire_probability`).
 
     Examples
     --------
@@ -161,51 +164,74 @@ def contribution_waterfall(process: Process, profile: Profile) -> pd.DataFrame:
     >>> bool(abs(table.groupby("group")["contribution"].sum() - gap).max() < 1e-12)
     True
     """
-    c = _Candidate(process, profile)
+    c = _Candidate(process, profile, probabilities=False)
     m, scale = c.model, process.scale
-    w = c.aggregate_weights
-    pps = scale.points_per_sd
-    k_of = m.slot_competency
-    identity_part = c.theta[k_of]
-    halo_part = c.theta @ m.A - identity_part
-    parts = {
-        "level": w * (identity_part - m.threshold) * pps,
-        "leniency": w * m.offset * pps,
-        "halo": w * halo_part * pps,
-        "framing": w * c.phi * m.framing * pps,
-    }
-    parts["contribution"] = w * (c.mean_s - m.threshold) * pps
-    parts["weight"] = w
-    parts["view"] = w * scale.to_points(c.mean_s)
-    frames = []
-    for group, names, index in (
-        ("competency", process.competency_names, k_of),
-        ("interviewer", process.interviewer_names, slot_person(m)),
-    ):
-        sums = {
-            key: np.bincount(index, weights=value, minlength=len(names))
-            for key, value in parts.items()
-        }
-        used = np.bincount(index, weights=(w > 0).astype(float), minlength=len(names)) > 0
-        view = sums.pop("view")
-        frame = pd.DataFrame({"group": group, "name": list(names), **sums})[used]
-        frame["expected_view"] = view[used] / frame["weight"].to_numpy()
-        frames.append(frame)
-    columns = [
-        "group",
-        "name",
-        "weight",
-        "expected_view",
-        "level",
-        "leniency",
-        "halo",
-        "framing",
-        "contribution",
+    parts = _slot_parts(c)
+    frames = [
+        _group_sums(c, parts, group, names, index)
+        for group, names, index in (
+            ("competency", process.competency_names, m.slot_competency),
+            ("interviewer", process.interviewer_names, m.slot_person),
+        )
     ]
-    table = pd.concat(frames, ignore_index=True)[columns]
+    table = pd.concat(frames, ignore_index=True)[_WATERFALL_COLUMNS]
     table.attrs["threshold"] = float(process.debrief.threshold)
-    table.attrs["aggregate_mean"] = float(scale.to_points(c.mean_s @ w))
+    table.attrs["aggregate_mean"] = float(
+        scale.to_points(c.mean_s @ c.score_weights + c.score_shift)
+    )
     return table
+
+
+_WATERFALL_COLUMNS = [
+    "group", "name", "weight", "expected_view", "level", "leniency", "halo", "framing",
+    "contribution",
+]  # fmt: skip
+
+
+def _slot_parts(c: _Candidate) -> dict[str, np.ndarray]:
+    """Each slot's term of the expected score minus threshold, split by cause (points)."""
+    m, scale, w = c.model, c.process.scale, c.score_weights
+    identity_part = c.theta[m.slot_competency]
+    halo_part = c.theta @ m.A - identity_part
+
+    def points(z: np.ndarray) -> np.ndarray:
+        return scale.to_points(z, relative=True)
+
+    return {
+        "level": points(w * (identity_part - m.threshold)),
+        "leniency": points(w * m.offset),
+        "halo": points(w * halo_part),
+        "framing": points(w * c.phi * m.framing),
+        "contribution": points(w * (c.mean_s - m.threshold)),
+        "weight": w,
+        "view": w * scale.to_points(c.mean_s),
+    }
+
+
+def _group_sums(
+    c: _Candidate,
+    parts: dict[str, np.ndarray],
+    group: str,
+    names: tuple[str, ...],
+    index: np.ndarray,
+) -> pd.DataFrame:
+    """The slot terms summed by competency or by interviewer, plus the manager's bias."""
+    w = c.score_weights
+    sums = {
+        key: np.bincount(index, weights=value, minlength=len(names))
+        for key, value in parts.items()
+    }
+    used = np.bincount(index, weights=(w > 0).astype(float), minlength=len(names)) > 0
+    view = sums.pop("view")
+    frame = pd.DataFrame({"group": group, "name": list(names), **sums})[used]
+    frame["expected_view"] = view[used] / frame["weight"].to_numpy()
+    if c.score_shift != 0:
+        bias = {"group": group, "name": "manager_bias", "weight": 0.0}
+        bias |= dict.fromkeys(("level", "leniency", "halo", "framing"), 0.0)
+        bias["contribution"] = c.process.scale.to_points(c.score_shift, relative=True)
+        bias["expected_view"] = np.nan
+        frame = pd.concat([frame, pd.DataFrame([bias])], ignore_index=True)
+    return frame
 
 
 # --------------------------------------------------------------------------- tipping points
@@ -321,7 +347,7 @@ def _weights_stability(c: _Candidate) -> pd.DataFrame:
     process, m = c.process, c.model
     p_now = float(c.hire(c.mean_s)[0])
     hired = p_now >= 0.5
-    agg_now = c.aggregate_weights
+    agg_now = c.score_weights
     # t in [0, 1) maps to a raw weight ref * t / (1 - t): t = 1/2 is the current weight.
     t_grid = np.linspace(0.0, 1.0, _GRID if c.plain else _SLOW_GRID)[:-1]
     rows = []
@@ -329,7 +355,7 @@ def _weights_stability(c: _Candidate) -> pd.DataFrame:
         ("competency", process.competency_names, c.comp_w),
         ("interviewer", process.interviewer_names, c.person_w),
     )
-    person_of_slot = slot_person(m)
+    person_of_slot = m.slot_person
     for group, names, raw in groups:
         positive = raw[raw > 0]
         slot_of = m.slot_competency if group == "competency" else person_of_slot
@@ -437,12 +463,12 @@ def _framing(c: _Candidate) -> pd.DataFrame:
     values = np.array([-1.0, c.phi, 1.0])
     mean_s = c.mean_s[None, :] + (values - c.phi)[:, None] * m.framing[None, :]
     probs = c.hire(mean_s)
-    w = c.aggregate_weights
+    w = c.score_weights
     table = pd.DataFrame(
         {
             "framing": values,
             "hire_probability": probs,
-            "aggregate_mean": scale.to_points(mean_s @ w),
+            "aggregate_mean": scale.to_points(mean_s @ w + c.score_shift),
         },
         index=pd.Index(["framing -1", "as given", "framing +1"], name="scenario"),
     )

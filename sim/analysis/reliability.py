@@ -15,17 +15,20 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import special
 
+from ..closed_form import clipped_normal_moments
 from ..engine import RandomLike, as_seed_sequence
-from ..errors import check_int, fail
+from ..errors import fail
+from ..model import compile_model, draw_pool
 from ..spec import Process
 from ..theory import icc, naylor_shine, spearman_brown, taylor_russell
-from ._linear import clipped_normal_moments
+from ..validation import check_int
 
 __all__ = ["panel_icc", "panel_reliability", "selection_check"]
 
@@ -34,12 +37,11 @@ def _setting(process: Process, competency: str | None) -> tuple[str, int]:
     """The competency (default: the debrief's heaviest) and the first round assessing it."""
     if not isinstance(process, Process):
         raise fail("process", "must be a Process (see sim.load_process)", type(process).__name__)
-    weights = process.debrief.competency_weights
     assessed = [
         c for c in process.competency_names if any(c in r.competencies for r in process.rounds)
     ]
     if competency is None:
-        competency = max(assessed, key=lambda c: weights.get(c, 0.0))
+        competency = max(assessed, key=process.debrief.competency_weight)
     elif competency not in assessed:
         known = ", ".join(assessed)
         raise fail("competency", f"must be a competency some round assesses ({known})", competency)
@@ -68,12 +70,10 @@ def _ratings(
 
     Rater parameters broadcast to shape (n, raters) or (raters,).
     """
-    m = process.model
+    m = compile_model(process)
     k = process.competency_names.index(competency)
     index = [process.competency_names.index(c) for c in process.rounds[r].competencies]
-    theta = m.pool_mean + gen.standard_normal((n, m.n_competencies)) @ m.pool_chol.T
-    pool = process.pool
-    phi = np.clip(pool.framing_mean + pool.framing_sd * gen.standard_normal(n), -1.0, 1.0)
+    theta, phi = draw_pool(m, process.pool, gen, n)
     raters = np.broadcast_shapes(np.shape(leniency), np.shape(halo), np.shape(noise_sd))[-1]
     impression = gen.standard_normal((n, raters))
     error = gen.standard_normal((n, raters))
@@ -230,18 +230,39 @@ def panel_reliability(
     competency, r = _setting(process, competency)
     check_int("n", n, 10)
     check_int("max_raters", max_raters, 1)
-    if leniency_sd is None:
-        leniency_sd = float(np.std([p.leniency for p in process.interviewers]))
-    elif (
-        isinstance(leniency_sd, bool)
-        or not isinstance(leniency_sd, int | float)
-        or not (0 <= leniency_sd < math.inf)
-    ):
-        raise fail("leniency_sd", "must be a finite number >= 0", leniency_sd)
+    leniency_sd = _leniency_sd(process, leniency_sd)
     person = process.interviewer(process.rounds[r].interviewers[0])
     gen = np.random.default_rng(as_seed_sequence(rng))
-    raters = 2 * max_raters
-    scores = _ratings(
+    scores = _copies(process, competency, r, n, person, leniency_sd, 2 * max_raters, gen)
+    simulated, icc_single = _two_panels(scores, max_raters)
+    exact = _single_rater_reliability(
+        process, competency, r, person.halo, person.framing_sensitivity, person.noise_sd,
+        leniency_sd,
+    )  # fmt: skip
+    table = _reliability_table(simulated, icc_single, exact, n)
+    table.attrs.update(
+        competency=competency,
+        round=process.rounds[r].name,
+        interviewer=person.name,
+        icc_single=icc_single,
+        reliability_single=exact,
+        n=n,
+    )
+    return table
+
+
+def _copies(
+    process: Process,
+    competency: str,
+    r: int,
+    n: int,
+    person: Any,
+    leniency_sd: float,
+    raters: int,
+    gen: np.random.Generator,
+) -> np.ndarray:
+    """Scores (n, raters) of interchangeable copies of ``person``, leniency drawn per candidate."""
+    return _ratings(
         process,
         competency,
         r,
@@ -252,27 +273,14 @@ def panel_reliability(
         noise_sd=np.full(raters, person.noise_sd),
         gen=gen,
     )
-    first, second = scores[:, :max_raters], scores[:, max_raters:]
-    ks = np.arange(1, max_raters + 1)
-    mean_first = np.cumsum(first, axis=1) / ks
-    mean_second = np.cumsum(second, axis=1) / ks
-    simulated = np.array(
-        [np.corrcoef(mean_first[:, i], mean_second[:, i])[0, 1] for i in range(max_raters)]
-    )
-    if max_raters >= 2:
-        icc_single = float(icc(first).loc["ICC(1,1)", "icc"])
-    else:
-        icc_single = float(np.corrcoef(first[:, 0], second[:, 0])[0, 1])
-    exact = _single_rater_reliability(
-        process,
-        competency,
-        r,
-        person.halo,
-        person.framing_sensitivity,
-        person.noise_sd,
-        leniency_sd,
-    )
-    table = pd.DataFrame(
+
+
+def _reliability_table(
+    simulated: np.ndarray, icc_single: float, exact: float, n: int
+) -> pd.DataFrame:
+    """Simulated k-panel reliabilities next to both Spearman-Brown predictions."""
+    ks = np.arange(1, simulated.size + 1)
+    return pd.DataFrame(
         {
             "simulated": simulated,
             "se": (1 - simulated**2) / math.sqrt(n - 1),
@@ -281,15 +289,33 @@ def panel_reliability(
         },
         index=pd.Index(ks, name="k"),
     )
-    table.attrs.update(
-        competency=competency,
-        round=process.rounds[r].name,
-        interviewer=person.name,
-        icc_single=icc_single,
-        reliability_single=exact,
-        n=n,
+
+
+def _leniency_sd(process: Process, leniency_sd: float | None) -> float:
+    """The given spread of leniencies across panels, or the process's own."""
+    if leniency_sd is None:
+        return float(np.std([p.leniency for p in process.interviewers]))
+    if (
+        isinstance(leniency_sd, bool)
+        or not isinstance(leniency_sd, int | float)
+        or not (0 <= leniency_sd < math.inf)
+    ):
+        raise fail("leniency_sd", "must be a finite number >= 0", leniency_sd)
+    return leniency_sd
+
+
+def _two_panels(scores: np.ndarray, max_raters: int) -> tuple[np.ndarray, float]:
+    """Correlation of two independent k-rater panels' means (k = 1..max) and ICC(1,1)."""
+    first, second = scores[:, :max_raters], scores[:, max_raters:]
+    ks = np.arange(1, max_raters + 1)
+    mean_first = np.cumsum(first, axis=1) / ks
+    mean_second = np.cumsum(second, axis=1) / ks
+    simulated = np.array(
+        [np.corrcoef(mean_first[:, i], mean_second[:, i])[0, 1] for i in range(max_raters)]
     )
-    return table
+    if max_raters >= 2:
+        return simulated, float(icc(first).loc["ICC(1,1)", "icc"])
+    return simulated, float(np.corrcoef(first[:, 0], second[:, 0])[0, 1])
 
 
 def selection_check(

@@ -32,7 +32,7 @@ classes; the row ``"(no effect)"`` is an independent dummy input that shows the
 bias floor of each column.
 
 The aggregate is the committee's weighted mean of the scores with the
-debrief's effective weights (:func:`sim.debrief.effective_aggregate_weights`:
+debrief's effective weights (:func:`sim.closed_form.effective_aggregate_weights`:
 peeking and anchoring included, averaged over speaking orders when the order is
 random), gates ignored. The hire decision is the process's real debrief (any
 rule); its own randomness (a random speaking order, vote coins, the manager's
@@ -79,12 +79,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..debrief import N_DRAWS, decide, effective_aggregate_weights
+from ..closed_form import clipped_normal_moments, effective_aggregate_weights
 from ..engine import RandomLike, as_seed_sequence
-from ..errors import check_int, fail
-from ..model import HIRE
+from ..errors import fail
+from ..model import HIRE, compile_model, draw_pool
+from ..rules import N_DRAWS, decide
 from ..spec import Process
-from ._linear import clipped_normal_moments, slot_person
+from ..validation import check_int
 
 __all__ = [
     "DUMMY",
@@ -320,7 +321,7 @@ def _check(n: int, leniency_sd: float | None, process: Process) -> float:
 
 
 def _seat_labels(process: Process) -> list[str]:
-    m = process.model
+    m = compile_model(process)
     seats = list(m.seat_interviewer)
     rounds = [process.rounds[r].name for r in m.seat_round]
     return [
@@ -353,13 +354,11 @@ def sensitivity_sample(
     """
     sd_l = _check(n, leniency_sd, process)
     gen = np.random.default_rng(as_seed_sequence(rng))
-    m = process.model
+    m = compile_model(process)
     k, n_slots, n_seats = m.n_competencies, m.n_slots, m.n_seats
     people = process.interviewers
-    person = slot_person(m)
-    theta = m.pool_mean + gen.standard_normal((n, k)) @ m.pool_chol.T
-    pool = process.pool
-    phi = np.clip(pool.framing_mean + pool.framing_sd * gen.standard_normal(n), -1.0, 1.0)
+    person = m.slot_person
+    theta, phi = draw_pool(m, process.pool, gen, n)
     base = np.array([p.leniency for p in people])
     leniency = base + sd_l * gen.standard_normal((n, len(people)))
     impression = gen.standard_normal((n, n_seats))
@@ -450,9 +449,9 @@ def exact_aggregate_indices(
         Variance of the aggregate (points squared).
     """
     sd_l = _check(100, leniency_sd, process)
-    m = process.model
+    m = compile_model(process)
     w = effective_aggregate_weights(process)
-    person = slot_person(m)
+    person = m.slot_person
     rated = sorted(set(person.tolist()))
     cov = process.pool.covariance
     b_theta = m.A @ w

@@ -1,4 +1,4 @@
-"""``hiring-sim app``: serve the explorers as a standalone web page with Voila.
+"""Serve the explorers as a standalone web page with Voila (``hiring-sim app``).
 
 The server binds to 127.0.0.1 unless told otherwise and prints its URL;
 Ctrl-C (or SIGTERM) stops it, and Voila shuts its kernels down on the way out.
@@ -12,60 +12,13 @@ import errno
 import os
 import socket
 import sys
-from typing import Any
 
-from ..cli import int_arg
-from . import ENV_DEFAULTS, NOTEBOOK
+from . import NOTEBOOK
 
-__all__ = ["DEFAULT_PORT", "cmd_app", "free_port", "register"]
+__all__ = ["DEFAULT_PORT", "cmd_app", "free_port", "url_for"]
 
 #: Voila's usual port; taken when free and no --port is given.
 DEFAULT_PORT = 8866
-
-
-def register(subparsers: Any) -> None:
-    """Add ``hiring-sim app`` to the CLI's subcommands."""
-    p = subparsers.add_parser(
-        "app",
-        help="serve the explorers as a web page (Voila); Ctrl-C stops it",
-        description="Serve the weight explorer and the candidate what-if as a standalone web "
-        "page. Prints the URL to open; Ctrl-C stops the server and its kernels.",
-    )
-    p.add_argument(
-        "--port",
-        type=_port,
-        default=None,
-        help=f"port to listen on (default {DEFAULT_PORT}, or a free one if that is taken)",
-    )
-    p.add_argument(
-        "--ip",
-        default="127.0.0.1",
-        help="address to bind (default 127.0.0.1: this machine only; 0.0.0.0 opens it to "
-        "your network)",
-    )
-    p.add_argument(
-        "--process",
-        default=ENV_DEFAULTS["HIRING_SIM_PROCESS"],
-        help="process preset name or YAML file (default %(default)s)",
-    )
-    p.add_argument(
-        "--pool",
-        type=_pool_size,
-        default=int(ENV_DEFAULTS["HIRING_SIM_POOL"]),
-        help="applicants simulated by the weight explorer (default %(default)s)",
-    )
-    p.add_argument(
-        "--seed",
-        type=_seed,
-        default=int(ENV_DEFAULTS["HIRING_SIM_SEED"]),
-        help="seed of every simulation on the page (default %(default)s)",
-    )
-    p.set_defaults(func=cmd_app)
-
-
-_port = int_arg(1, 65535)
-_pool_size = int_arg(100)
-_seed = int_arg(0)
 
 
 def free_port(ip: str = "127.0.0.1") -> int:

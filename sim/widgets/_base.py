@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 
 from ..errors import SpecError, fail
 from ..plots import TEMPLATE  # every explorer figure keeps the builders' template
+from ..validation import check_number
 
 __all__ = ["Explorer", "metric_html", "sync_figure"]
 
@@ -199,12 +200,8 @@ class Explorer:
     @staticmethod
     def _check_value(key: str, control: widgets.ValueWidget, value: Any) -> None:
         if isinstance(control, widgets.FloatSlider | widgets.IntSlider):
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise fail(key, "must be a number", value)
-            if isinstance(control, widgets.IntSlider) and not float(value).is_integer():
-                raise fail(key, "must be a whole number", value)
-            if not (control.min <= value <= control.max) or math.isnan(value):
-                raise fail(key, f"must be within [{control.min:g}, {control.max:g}]", value)
+            integer = isinstance(control, widgets.IntSlider)
+            check_number(key, value, low=control.min, high=control.max, integer=integer)
         elif isinstance(control, widgets.Dropdown | widgets.ToggleButtons):
             allowed = (
                 [v for _, v in control.options]

@@ -88,29 +88,8 @@ def stacked_json(
         plot_top = band_top - (_TITLE_PX / total if title else 0.0)
         rename = _axis_names(fig, source, counters)
         squeeze = _squeezer(band_bottom, plot_top)
-        for key, value in source.items():
-            match = _AXIS_KEY.match(key)
-            if match:
-                axis = dict(value)
-                old = match.group(1) + match.group(2)
-                if match.group(1) == "y":
-                    axis["domain"] = squeeze(axis.get("domain", [0.0, 1.0]))
-                for ref in ("anchor", "overlaying", "matches", "scaleanchor"):
-                    if isinstance(axis.get(ref), str) and axis[ref] in rename:
-                        axis[ref] = rename[axis[ref]]
-                layout[_layout_key(rename[old])] = axis
-            elif key not in _GLOBAL_SKIP and key not in layout and not key.startswith("legend"):
-                layout[key] = value
-        for name in rename.values():  # axes a part uses but never configured
-            key = _layout_key(name)
-            if name[0] == "y" and key not in layout:
-                layout[key] = {"domain": squeeze([0.0, 1.0])}
-            layout.setdefault(key, {})
-            anchor = name.replace("x", "y") if name[0] == "x" else name.replace("y", "x")
-            if anchor in rename.values():
-                layout[key].setdefault("anchor", anchor)
+        _merge_axes(layout, source, rename, squeeze)
         legend = "legend" if part == 0 else f"legend{part + 1}"
-        show_legend = source.get("showlegend", True) is not False
         layout[legend] = {
             **{k: v for k, v in source.get("legend", {}).items() if k not in ("x", "y")},
             "x": 1.02,
@@ -118,37 +97,13 @@ def stacked_json(
             "y": plot_top,
             "yanchor": "top",
         }
-        barmode = source.get("barmode", "group")
-        for i, trace in enumerate(fig.data):
-            data = trace.to_plotly_json()
-            data.pop("uid", None)
-            data["xaxis"] = rename[data.get("xaxis", "x")]
-            data["yaxis"] = rename[data.get("yaxis", "y")]
-            data["legend"] = legend
-            if not show_legend:
-                data["showlegend"] = False
-            if data.get("type") in _BAR_TYPES and "offsetgroup" not in data:
-                stacked = barmode in ("stack", "relative", "overlay")
-                data["offsetgroup"] = f"p{part}" if stacked else f"p{part}t{i}"
-            traces.append(data)
+        traces += _part_traces(fig, source, rename, legend, part)
         for shape in source.get("shapes", ()):
             shapes.append(_move_ref(dict(shape), rename, squeeze))
         for note in source.get("annotations", ()):
             annotations.append(_move_ref(dict(note), rename, squeeze))
         if title:
-            annotations.append(
-                {
-                    "text": f"<b>{title}</b>",
-                    "x": 0,
-                    "xref": "paper",
-                    "xanchor": "left",
-                    "y": band_top,
-                    "yref": "paper",
-                    "yanchor": "top",
-                    "showarrow": False,
-                    "font": {"size": 15},
-                }
-            )
+            annotations.append(_band_title(title, band_top))
         margin = source.get("margin", {})
         left, right = max(left, margin.get("l", 0)), max(right, margin.get("r", 0))
     layout["barmode"] = "stack" if any(_bar_stacks(f) for f in figures) else "group"
@@ -160,6 +115,70 @@ def stacked_json(
         showlegend=True,
     )
     return {"data": traces, "layout": layout}
+
+
+def _merge_axes(
+    layout: dict[str, Any], source: dict[str, Any], rename: dict[str, str], squeeze: Any
+) -> None:
+    """Copy one part's axes (renamed, y domains squeezed into its band) and other settings."""
+    for key, value in source.items():
+        match = _AXIS_KEY.match(key)
+        if match:
+            axis = dict(value)
+            old = match.group(1) + match.group(2)
+            if match.group(1) == "y":
+                axis["domain"] = squeeze(axis.get("domain", [0.0, 1.0]))
+            for ref in ("anchor", "overlaying", "matches", "scaleanchor"):
+                if isinstance(axis.get(ref), str) and axis[ref] in rename:
+                    axis[ref] = rename[axis[ref]]
+            layout[_layout_key(rename[old])] = axis
+        elif key not in _GLOBAL_SKIP and key not in layout and not key.startswith("legend"):
+            layout[key] = value
+    for name in rename.values():  # axes a part uses but never configured
+        key = _layout_key(name)
+        if name[0] == "y" and key not in layout:
+            layout[key] = {"domain": squeeze([0.0, 1.0])}
+        layout.setdefault(key, {})
+        anchor = name.replace("x", "y") if name[0] == "x" else name.replace("y", "x")
+        if anchor in rename.values():
+            layout[key].setdefault("anchor", anchor)
+
+
+def _part_traces(
+    fig: go.Figure, source: dict[str, Any], rename: dict[str, str], legend: str, part: int
+) -> list[dict[str, Any]]:
+    """One part's traces on its renamed axes and legend; bars keep the part's barmode."""
+    show_legend = source.get("showlegend", True) is not False
+    barmode = source.get("barmode", "group")
+    traces = []
+    for i, trace in enumerate(fig.data):
+        data = trace.to_plotly_json()
+        data.pop("uid", None)
+        data["xaxis"] = rename[data.get("xaxis", "x")]
+        data["yaxis"] = rename[data.get("yaxis", "y")]
+        data["legend"] = legend
+        if not show_legend:
+            data["showlegend"] = False
+        if data.get("type") in _BAR_TYPES and "offsetgroup" not in data:
+            stacked = barmode in ("stack", "relative", "overlay")
+            data["offsetgroup"] = f"p{part}" if stacked else f"p{part}t{i}"
+        traces.append(data)
+    return traces
+
+
+def _band_title(title: str, band_top: float) -> dict[str, Any]:
+    """A part's title as an annotation over its band."""
+    return {
+        "text": f"<b>{title}</b>",
+        "x": 0,
+        "xref": "paper",
+        "xanchor": "left",
+        "y": band_top,
+        "yref": "paper",
+        "yanchor": "top",
+        "showarrow": False,
+        "font": {"size": 15},
+    }
 
 
 def _title_text(title: Any) -> str:

@@ -20,10 +20,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..closed_form import HireProbability, hire_probability
-from ..debrief import debrief_transcript, transcript_text
 from ..errors import SpecError, fail
 from ..plots import views_figure
 from ..spec import PROTOCOLS, SPEAKING_ORDERS, Process, Profile
+from ..transcript import debrief_transcript, transcript_text
 from ._base import Explorer, dropdown, float_slider, heading, int_slider, number, percent
 from .what_if import _profile_map
 

@@ -20,9 +20,10 @@ import plotly.graph_objects as go
 from .. import plots
 from ..analysis import decision_quality, panel_reliability, selection_check
 from ..engine import RandomLike, as_seed_sequence, simulate
-from ..errors import check_int, fail
+from ..errors import fail
 from ..result import Result
 from ..spec import Interviewer, Process
+from ..validation import check_int
 from ._base import Explorer, dollars, dropdown, float_slider, heading, int_slider, number, percent
 
 __all__ = ["PanelDesigner", "with_panels"]

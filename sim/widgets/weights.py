@@ -17,11 +17,12 @@ import plotly.graph_objects as go
 
 from .. import plots
 from ..analysis import decision_swing
-from ..debrief import redecide, with_rule
-from ..engine import RandomLike, as_seed_sequence, simulate
-from ..errors import check_int, fail
+from ..engine import RandomLike, as_seed_sequence, redecide, simulate
+from ..errors import fail
 from ..result import Result
+from ..rules import with_rule
 from ..spec import RULES, Process
+from ..validation import check_int
 from ._base import Explorer, dollars, dropdown, float_slider, heading, number, percent
 
 __all__ = ["WeightExplorer"]

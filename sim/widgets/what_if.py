@@ -21,11 +21,12 @@ import plotly.graph_objects as go
 from .. import plots
 from ..analysis import contribution_waterfall, tipping_points
 from ..closed_form import HireProbability, hire_probability
-from ..debrief import debrief_transcript, transcript_text
 from ..engine import RandomLike, as_seed_sequence, simulate
-from ..errors import check_int, fail
+from ..errors import fail
 from ..io import load_profiles
 from ..spec import Process, Profile
+from ..transcript import debrief_transcript, transcript_text
+from ..validation import check_int
 from ._base import Explorer, dropdown, float_slider, heading, number, percent
 
 __all__ = ["WhatIfExplorer"]

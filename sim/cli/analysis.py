@@ -1,7 +1,6 @@
 """``hiring-sim sway`` and ``hiring-sim audit``: the analysis layer on the command line.
 
-:func:`register` adds both subcommands; ``sim.cli`` calls it lazily, so the
-plain commands never import this package.
+The analysis package is imported when one of these commands runs, not before.
 """
 
 from __future__ import annotations
@@ -13,10 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cli import int_arg as _whole
-from ..cli import print_json, resolve_profile
 from ..engine import simulate
 from ..io import load_process
+from .common import int_arg, print_json, resolve_profile
 
 __all__ = ["cmd_audit", "cmd_sway", "register"]
 
@@ -45,7 +43,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- sway
 def cmd_sway(args: argparse.Namespace) -> int:
     """What sways the decision on one profile (exact; no simulation)."""
-    from .profile import sway
+    from ..analysis import sway
 
     process = load_process(args.process)
     profile = resolve_profile(process, args.profile)
@@ -82,9 +80,7 @@ def cmd_sway(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- audit
 def cmd_audit(args: argparse.Namespace) -> int:
     """Decision quality vs random selection, noise audit and panel reliability."""
-    from .noise import noise_audit
-    from .pool import decision_quality
-    from .reliability import panel_icc, panel_reliability
+    from ..analysis import decision_quality, noise_audit, panel_icc, panel_reliability
 
     process = load_process(args.process)
     seeds = np.random.SeedSequence(args.seed).spawn(4)
@@ -150,7 +146,7 @@ def register(subparsers: Any) -> None:
         "audit", help="decision quality vs random, noise audit, panel reliability"
     )
     p.add_argument("--process", required=True, help="preset name or YAML file")
-    p.add_argument("--n", type=_whole(100), default=20_000, help="candidates (default 20000)")
-    p.add_argument("--seed", type=_whole(0), default=0, help="random seed (default 0)")
+    p.add_argument("--n", type=int_arg(100), default=20_000, help="candidates (default 20000)")
+    p.add_argument("--seed", type=int_arg(0), default=0, help="random seed (default 0)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_audit)

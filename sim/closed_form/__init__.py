@@ -2,7 +2,8 @@
 is Gaussian, so a decision is an orthant probability of a multivariate normal.
 
 These are the fast path for widgets and the answers the Monte Carlo engine is
-tested against.
+tested against. :mod:`sim.closed_form.decisions` turns a debrief into Gaussian
+linear decisions; :mod:`sim.closed_form.gaussian` evaluates their orthants.
 """
 
 from __future__ import annotations
@@ -12,15 +13,45 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from .debrief import effective_aggregate_weights, expected_score_weights, gaussian_decisions
-from .errors import SpecError, fail
-from .model import LinearModel
-from .spec import Pool, Process, Profile
-from .theory import bivariate_normal_cdf
+from ..errors import fail
+from ..model import LinearModel, compile_model
+from ..spec import Pool, Process, Profile
+from ..validation import check_type
+from .decisions import (
+    MIXTURE_LIMIT,
+    LinearDecision,
+    effective_aggregate_weights,
+    expected_score_weights,
+    expected_spoken_map,
+    gaussian_decisions,
+    has_linear_score,
+)
+from .gaussian import (
+    clipped_normal_moments,
+    orthant_batch,
+    orthant_probability,
+    trivariate_normal_cdf,
+)
 
-__all__ = ["HireProbability", "contributions", "hire_probability"]
+__all__ = [
+    "MIXTURE_LIMIT",
+    "HireProbability",
+    "LinearDecision",
+    "clipped_normal_moments",
+    "contributions",
+    "effective_aggregate_weights",
+    "expected_score_weights",
+    "expected_spoken_map",
+    "gaussian_decisions",
+    "has_linear_score",
+    "hire_probability",
+    "orthant_batch",
+    "orthant_probability",
+    "perceived_moments",
+    "score_weights",
+    "trivariate_normal_cdf",
+]
 
 
 @dataclass(frozen=True)
@@ -47,14 +78,17 @@ class HireProbability:
     aggregate_sd: float
 
 
-def _moments(process: Process, candidate: Profile | Pool) -> tuple[np.ndarray, np.ndarray]:
-    """Mean (S,) and covariance (S, S) of the perceived scores."""
-    m = process.model
-    noise = m.noise_loading
-    cov = noise.T @ noise
+def perceived_moments(
+    process: Process, candidate: Profile | Pool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean (S,) and covariance (S, S) of the perceived scores (z) of a profile or a pool.
+
+    A pool needs ``framing_sd == 0`` (clipped framing is not Gaussian).
+    """
+    m = compile_model(process)
+    cov = m.noise_cov
     if isinstance(candidate, Profile):
-        mean = m.perceived_mean(candidate.theta(process), candidate.framing)
-        return mean, cov
+        return m.perceived_mean(candidate.theta(process), candidate.framing), cov
     if isinstance(candidate, Pool):
         if candidate.competencies != process.competency_names:
             raise fail("candidate", "pool competencies differ from the process's")
@@ -69,42 +103,6 @@ def _moments(process: Process, candidate: Profile | Pool) -> tuple[np.ndarray, n
     raise fail("candidate", "must be a Profile or a Pool", type(candidate).__name__)
 
 
-def orthant_probability(
-    mean: np.ndarray, cov: np.ndarray, lower: np.ndarray, *, rng: int = 0
-) -> float:
-    """``P(X_i >= lower_i for all i)`` for ``X ~ N(mean, cov)``.
-
-    Exact for up to two dimensions (Owen's T); beyond, scipy's Genz algorithm
-    with a fixed seed (deterministic, accurate to about 1e-4).
-    """
-    sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
-    certain = sd == 0
-    if np.any(certain & (mean < lower)):
-        return 0.0
-    keep = ~certain
-    if not keep.any():
-        return 1.0
-    mean, lower, sd, cov = mean[keep], lower[keep], sd[keep], cov[np.ix_(keep, keep)]
-    z = (mean - lower) / sd
-    if z.size == 1:
-        return float(stats.norm.cdf(z[0]))
-    corr = cov / np.outer(sd, sd)
-    if z.size == 2:
-        return float(bivariate_normal_cdf(z[0], z[1], np.clip(corr[0, 1], -1.0, 1.0)))
-    # Genz's quasi-Monte Carlo with a capped budget: about 1e-4 absolute accuracy in
-    # milliseconds. scipy's default budget took seconds on the near-singular correlations
-    # that many interviewers seeing the same candidate produce.
-    dist = stats.multivariate_normal(
-        mean=np.zeros(z.size),
-        cov=corr,
-        allow_singular=True,
-        maxpts=10_000 * z.size,
-        abseps=1e-5,
-        releps=1e-5,
-    )
-    return float(dist.cdf(z, rng=rng))
-
-
 def hire_probability(process: Process, candidate: Profile | Pool) -> HireProbability:
     """Exact probability that ``candidate`` is hired, held or rejected.
 
@@ -115,7 +113,8 @@ def hire_probability(process: Process, candidate: Profile | Pool) -> HireProbabi
         ``consensus``, ``discretion`` (and ``trimmed_mean`` with ``trim: 0``),
         with any peeking and anchoring; a random speaking order with anchoring
         is averaged over every order (up to six speakers). Other rules raise a
-        SpecError naming ``debrief.rule`` (see :func:`sim.debrief.gaussian_decisions`).
+        SpecError naming ``debrief.rule`` (see
+        :func:`sim.closed_form.gaussian_decisions`).
     candidate : Profile or Pool
         A profile (fixed levels and framing) or a pool with ``framing_sd == 0``
         (then the answer is the pool's expected hire rate).
@@ -133,10 +132,9 @@ def hire_probability(process: Process, candidate: Profile | Pool) -> HireProbabi
     >>> round(p.hire + p.hold + p.no_hire, 12)
     1.0
     """
-    if not isinstance(process, Process):
-        raise fail("process", "must be a Process", type(process).__name__)
-    m: LinearModel = process.model
-    mean_s, cov_s = _moments(process, candidate)
+    check_type("process", process, Process, "see sim.load_process")
+    m: LinearModel = compile_model(process)
+    mean_s, cov_s = perceived_moments(process, candidate)
     # One Gaussian component per speaking order (one unless the order is random).
     hire = hold = first = second = 0.0
     for share, part in gaussian_decisions(process):
@@ -159,8 +157,22 @@ def hire_probability(process: Process, candidate: Profile | Pool) -> HireProbabi
         no_hire=max(1.0 - hire - max(hold, 0.0), 0.0),
         reach_debrief=reach,
         aggregate_mean=scale.to_points(first),
-        aggregate_sd=float(np.sqrt(max(second - first**2, 0.0)) * scale.points_per_sd),
+        aggregate_sd=float(scale.to_points(np.sqrt(max(second - first**2, 0.0)), relative=True)),
     )
+
+
+def score_weights(process: Process) -> tuple[np.ndarray, float]:
+    """Weights (S,) and shift (z) of the expected score every contribution table splits.
+
+    The rule's own expected score (:func:`expected_score_weights`: the spoken
+    aggregate, or the hiring manager's reading under ``discretion``) where the
+    rule's score is linear; for the median, a trimmed mean and the vote rules,
+    the committee's expected spoken aggregate (:func:`effective_aggregate_weights`)
+    and no shift.
+    """
+    if has_linear_score(process):
+        return expected_score_weights(process)
+    return effective_aggregate_weights(process), 0.0
 
 
 def contributions(process: Process, profile: Profile) -> pd.DataFrame:
@@ -186,17 +198,26 @@ def contributions(process: Process, profile: Profile) -> pd.DataFrame:
         reading under ``discretion``, own view included): the ``aggregate_mean``
         of :func:`hire_probability`. Rules without a linear score (median,
         trimmed mean, majority, public vote) report the spoken aggregate's
-        contributions instead.
+        contributions instead (see :func:`score_weights`).
+
+    Examples
+    --------
+    >>> import sim
+    >>> process = sim.load_process("amex_ai_pm_2026")
+    >>> profile = sim.load_profiles("amex_ai_pm_2026")["impact_framer"]
+    >>> table = sim.contributions(process, profile)
+    >>> gap = sim.hire_probability(process, profile).aggregate_mean - 7.2
+    >>> bool(abs(table["contribution"].sum() - gap) < 1e-12)
+    True
     """
-    m = process.model
+    check_type("process", process, Process, "see sim.load_process")
+    check_type("profile", profile, Profile, "see sim.load_profiles")
+    m = compile_model(process)
     scale = process.scale
     theta = profile.theta(process)
     mean_s = m.perceived_mean(theta, profile.framing)
     # Peeking and anchoring move weight between slots (early speakers gain influence).
-    try:
-        weights, shift = expected_score_weights(process)
-    except SpecError:  # no linear score (median, votes...): the committee's aggregate
-        weights, shift = effective_aggregate_weights(process), 0.0
+    weights, shift = score_weights(process)
     rows = []
     for k, name in enumerate(process.competency_names):
         mine = m.slot_competency == k
@@ -210,7 +231,7 @@ def contributions(process: Process, profile: Profile) -> pd.DataFrame:
                 "weight": share,
                 "level": scale.to_points(theta[k]),
                 "expected_view": scale.to_points(view_z),
-                "contribution": share * (view_z - m.threshold) * scale.points_per_sd,
+                "contribution": scale.to_points(share * (view_z - m.threshold), relative=True),
             }
         )
     if shift != 0:
@@ -220,7 +241,7 @@ def contributions(process: Process, profile: Profile) -> pd.DataFrame:
                 "weight": 0.0,
                 "level": math.nan,
                 "expected_view": math.nan,
-                "contribution": shift * scale.points_per_sd,
+                "contribution": scale.to_points(shift, relative=True),
             }
         )
     return pd.DataFrame(rows).set_index("competency")

@@ -1,0 +1,290 @@
+"""Plots of a pool and of a panel: swing, sensitivity, noise, quality, reliability, selection."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..errors import fail
+from ._base import (
+    COLORS,
+    GROUP_COLORS,
+    axis,
+    figure,
+    floats,
+    layout,
+    require,
+    vline,
+    vline_label,
+)
+
+
+# --------------------------------------------------------------------------- pools
+def decision_swing_figure(decision_swing: pd.DataFrame) -> go.Figure:
+    """Share of debrief decisions that change when a competency weight is zeroed or doubled."""
+    table = require(decision_swing, ["changed_zeroed", "changed_doubled"], "decision_swing")
+    names = [str(i) for i in table.index]
+    bars = [
+        {
+            "type": "bar",
+            "y": names,
+            "x": floats(table[column]),
+            "orientation": "h",
+            "name": label,
+            "marker": {"color": color},
+        }
+        for column, label, color in (
+            ("changed_zeroed", "weight set to 0", COLORS["down"]),
+            ("changed_doubled", "weight doubled", COLORS["up"]),
+        )
+    ]
+    return figure(
+        bars,
+        "Decision swing",
+        xaxis=axis("share of debrief decisions that change", tickformat=".0%"),
+        yaxis=axis(autorange="reversed"),
+        barmode="group",
+    )
+
+
+def sensitivity_figure(
+    sensitivity: pd.DataFrame, output: str = "hire", index: str = "S1"
+) -> go.Figure:
+    """Inputs ranked by a sensitivity index, coloured by group.
+
+    Parameters
+    ----------
+    sensitivity : DataFrame
+        From :func:`sim.analysis.global_sensitivity`.
+    output : {"hire", "aggregate"}
+    index : {"S1", "delta", "S1_exact", "shapley"}
+        The dummy input's value is drawn as a dotted line (the estimator's floor).
+    """
+    table = require(sensitivity, ["output", "input", "group", index], "sensitivity")
+    if output not in set(table["output"]):
+        raise fail("output", f"must be one of {sorted(set(table['output']))}", output)
+    rows = table[table["output"] == output]
+    dummy = rows[rows["group"] == "reference"]
+    rows = rows[rows["group"] != "reference"].sort_values(index, ascending=True)
+    bars = [
+        {
+            "type": "bar",
+            "y": list(part["input"]),
+            "x": floats(part[index]),
+            "orientation": "h",
+            "name": str(group),
+            "marker": {"color": GROUP_COLORS.get(str(group), COLORS["muted"])},
+        }
+        for group, part in rows.groupby("group", sort=False)
+    ]
+    shapes, annotations = [], []
+    floor = dummy[index].to_numpy(dtype=float)
+    if floor.size and np.isfinite(floor[0]) and floor[0] > 0:
+        x = float(floor[0])
+        shapes.append(vline(x, {"color": COLORS["muted"], "dash": "dot"}))
+        annotations.append(vline_label(x, "no-effect input", bottom=True))
+    return figure(
+        bars,
+        f"Global sensitivity of the {output} ({index})",
+        shapes=shapes,
+        annotations=annotations,
+        xaxis=axis(index),
+        yaxis=axis(categoryorder="array", categoryarray=list(rows["input"])),
+        barmode="overlay",
+        height=700,
+    )
+
+
+def noise_audit_figure(noise_audit: pd.DataFrame) -> go.Figure:
+    """System noise per round stacked as level + stable pattern + occasion noise.
+
+    Diamonds mark the system noise variance the spec implies.
+    """
+    table = require(noise_audit, ["scope", "component", "variance", "expected"], "noise_audit")
+    scopes = list(dict.fromkeys(table["scope"]))
+    wide = table.pivot(index="scope", columns="component", values="variance").reindex(scopes)
+    expected = table.pivot(index="scope", columns="component", values="expected").reindex(scopes)
+    traces = [
+        {
+            "type": "bar",
+            "x": scopes,
+            "y": floats(wide[component]),
+            "name": label,
+            "marker": {"color": color},
+        }
+        for component, label, color in (
+            ("level", "level noise", COLORS["purple"]),
+            ("stable_pattern", "stable pattern noise", COLORS["accent"]),
+            ("occasion", "occasion noise", COLORS["sky"]),
+        )
+    ]
+    traces.append(
+        {
+            "type": "scatter",
+            "x": scopes,
+            "y": floats(expected["system"]),
+            "mode": "markers",
+            "marker": {"symbol": "diamond", "size": 10, "color": COLORS["neutral"]},
+            "name": "system noise implied by the spec",
+        }
+    )
+    return figure(traces, "Noise audit", yaxis=axis("variance (points squared)"), barmode="stack")
+
+
+_RATE_METRICS = ("hire_rate", "precision", "recall", "false_negative_rate", "validity")
+
+
+def quality_figure(quality: pd.DataFrame) -> go.Figure:
+    """The committee next to random selection at the same hire rate (and the closed forms)."""
+    table = require(quality, ["committee", "random"], "quality")
+    rates = [m for m in _RATE_METRICS if m in table.index]
+    fig = make_subplots(
+        rows=1, cols=2, column_widths=[0.7, 0.3], subplot_titles=("rates", "dollars per hire")
+    )
+    columns = [
+        ("committee", "committee", COLORS["neutral"]),
+        ("random", "random selection", COLORS["muted"]),
+        ("closed_form", "closed form", COLORS["accent"]),
+    ]
+    for column, label, color in columns:
+        if column not in table:
+            continue
+        error = None
+        if column == "committee" and "committee_se" in table:
+            error = {"type": "data", "array": table.loc[rates, "committee_se"].fillna(0)}
+        fig.add_bar(
+            x=rates,
+            y=table.loc[rates, column],
+            name=label,
+            marker={"color": color},
+            error_y=error,
+            legendgroup=column,
+            row=1,
+            col=1,
+        )
+        if "dollars_per_hire" in table.index:
+            fig.add_bar(
+                x=[label],
+                y=[table.loc["dollars_per_hire", column]],
+                marker={"color": color},
+                showlegend=False,
+                legendgroup=column,
+                row=1,
+                col=2,
+            )
+    fig.update_yaxes(tickformat="$,.0f", row=1, col=2)
+    return layout(fig, "Decision quality against the truth", barmode="group")
+
+
+def reliability_figure(reliability: pd.DataFrame) -> go.Figure:
+    """Simulated reliability of k-rater panels (with 2 SE bars) and Spearman-Brown curves."""
+    table = require(reliability, ["simulated", "se"], "reliability")
+    k = [int(i) for i in table.index]
+    traces = [
+        {
+            "type": "scatter",
+            "x": k,
+            "y": floats(table["simulated"]),
+            "mode": "markers",
+            "name": "simulated",
+            "marker": {"color": COLORS["neutral"], "size": 9},
+            "error_y": {"type": "data", "array": 2 * floats(table["se"])},
+        }
+    ]
+    for column, label, dash in (
+        ("spearman_brown", "Spearman-Brown from simulated ICC(1,1)", "dot"),
+        ("spearman_brown_exact", "Spearman-Brown from the spec", "solid"),
+    ):
+        if column in table:
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": k,
+                    "y": floats(table[column]),
+                    "mode": "lines",
+                    "name": label,
+                    "line": {"color": COLORS["accent"], "dash": dash},
+                }
+            )
+    return figure(
+        traces,
+        "Panel size and reliability",
+        xaxis=axis("raters per panel (k)", dtick=1),
+        yaxis=axis("reliability of the panel's mean"),
+    )
+
+
+def icc_figure(icc: pd.DataFrame) -> go.Figure:
+    """The six Shrout & Fleiss intraclass correlations with their confidence intervals."""
+    table = require(icc, ["icc", "ci_low", "ci_high"], "icc")
+    forms = [str(i) for i in table.index]
+    icc_values = floats(table["icc"])
+    points = {
+        "type": "scatter",
+        "x": forms,
+        "y": icc_values,
+        "mode": "markers",
+        "marker": {"color": COLORS["neutral"], "size": 10},
+        "error_y": {
+            "type": "data",
+            "symmetric": False,
+            "array": floats(table["ci_high"]) - icc_values,
+            "arrayminus": icc_values - floats(table["ci_low"]),
+        },
+    }
+    return figure(
+        [points],
+        "Intraclass correlations (Shrout & Fleiss)",
+        yaxis=axis("intraclass correlation", range=[0, 1]),
+        showlegend=False,
+    )
+
+
+def taylor_russell_figure(selection: pd.DataFrame) -> go.Figure:
+    """Success ratio vs selection ratio: Taylor-Russell lines, simulated points (2 SE)."""
+    table = require(
+        selection,
+        ["validity", "selection_ratio", "base_rate", "success_ratio"],
+        "selection",
+    )
+    palette = [COLORS[c] for c in ("neutral", "down", "up", "purple", "accent", "sky")]
+    traces = []
+    for i, ((validity, base_rate), part) in enumerate(
+        table.sort_values("selection_ratio").groupby(["validity", "base_rate"], sort=True)
+    ):
+        color = palette[i % len(palette)]
+        label = f"validity {validity:.2f}, base rate {base_rate:.2f}"
+        ratio = floats(part["selection_ratio"])
+        traces.append(
+            {
+                "type": "scatter",
+                "x": ratio,
+                "y": floats(part["success_ratio"]),
+                "mode": "lines",
+                "name": label,
+                "line": {"color": color},
+                "legendgroup": label,
+            }
+        )
+        if "success_ratio_sim" in part:
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": ratio,
+                    "y": floats(part["success_ratio_sim"]),
+                    "mode": "markers",
+                    "name": f"{label} (simulated)",
+                    "marker": {"color": color},
+                    "error_y": {"type": "data", "array": 2 * floats(part["success_ratio_se"])},
+                    "legendgroup": label,
+                    "showlegend": False,
+                }
+            )
+    return figure(
+        traces,
+        "Taylor-Russell: success ratio",
+        xaxis=axis("selection ratio", tickformat=".0%"),
+        yaxis=axis("success ratio (share of hires who succeed)", tickformat=".0%"),
+    )
