@@ -1,23 +1,24 @@
 """Load processes and profiles from YAML, reporting every error with its field path.
 
-YAML is read with a safe loader; duplicate keys are errors (YAML itself would
+YAML is read once, with a safe loader, within the limits of :mod:`sim.limits`
+(see :mod:`sim.yaml_reader`); duplicate keys are errors (YAML itself would
 silently keep the last one).
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-import yaml
 
 from .errors import _MISSING, Issue, SpecError
+from .limits import process_limits, process_names, profile_limits, profile_names
+from .output import Terminated, atomic_write, check_output, exit_on_signals
 from .spec import (
     Competency,
     Debrief,
@@ -30,10 +31,14 @@ from .spec import (
     Truth,
 )
 from .validation import check_type, process_issues
+from .yaml_reader import read_yaml
 
 __all__ = [
+    "Terminated",
     "atomic_write",
+    "check_output",
     "data_dir",
+    "exit_on_signals",
     "list_presets",
     "load_process",
     "load_profiles",
@@ -57,10 +62,24 @@ def data_dir() -> Path:
 def _resolve(name_or_path: str | os.PathLike[str], kind: str) -> Path:
     check_type("name_or_path", name_or_path, (str, os.PathLike), "a preset name or a file")
     text = os.fspath(name_or_path)
+    if not text.strip():
+        raise SpecError([Issue("", "expected a preset name or a YAML file", text)])
+    if "\x00" in text:
+        raise SpecError([Issue("", "the file name holds a NUL character")], source=text)
+    try:
+        return _find(text, kind)
+    except OSError as exc:  # e.g. a name too long for the file system
+        raise SpecError([Issue("", f"cannot read file: {exc.strerror}")], source=text) from None
+
+
+def _find(text: str, kind: str) -> Path:
     path = Path(text)
     if path.suffix in (".yaml", ".yml") or path.exists() or os.sep in text:
-        if not path.is_file():
+        if not path.exists():
             raise SpecError([Issue("", "file not found")], source=text)
+        if not path.is_file():
+            what = "a folder" if path.is_dir() else "not a regular file"
+            raise SpecError([Issue("", f"is {what}; expected a YAML file")], source=text)
         return path
     preset = data_dir() / kind / f"{text}.yaml"
     if not preset.is_file():
@@ -68,75 +87,6 @@ def _resolve(name_or_path: str | os.PathLike[str], kind: str) -> Path:
         what = {"processes": "process", "profiles": "profile"}[kind]
         raise SpecError([Issue("", f"no {what} preset named {text!r}; known: {known}")])
     return preset
-
-
-def read_yaml(path: str | os.PathLike[str]) -> Any:
-    """Read a YAML file safely; duplicate keys and syntax errors raise SpecError."""
-    source = os.fspath(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SpecError([Issue("", f"cannot read file: {exc.strerror}")], source=source) from None
-    except UnicodeDecodeError as exc:
-        message = f"is not UTF-8 text (byte {exc.start}: {exc.reason})"
-        raise SpecError([Issue("", message)], source=source) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        issues = _duplicate_keys(node, "") if node is not None else []
-        if issues:
-            raise SpecError(issues, source=source)
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SpecError(
-            [Issue("", f"YAML syntax error{where}: {problem}")], source=source
-        ) from None
-
-
-def _duplicate_keys(node: yaml.Node, path: str) -> list[Issue]:
-    issues: list[Issue] = []
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            child = f"{path}.{key}" if path else key
-            if key in seen:
-                line = key_node.start_mark.line + 1
-                issues.append(Issue(child, f"duplicate key (line {line})", key))
-            seen.add(key)
-            issues.extend(_duplicate_keys(value_node, child))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            issues.extend(_duplicate_keys(item, f"{path}[{i}]"))
-    return issues
-
-
-def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place.
-
-    A failed or interrupted write leaves no file (and no partial one) at ``path``.
-    """
-    target = Path(path)
-    try:
-        handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    except OSError as exc:
-        raise OSError(f"cannot write {str(target)!r}: {exc.strerror}") from None
-    os.close(handle)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        # mkstemp makes the file private; give it the mode a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        with open(tmp, "rb") as done:
-            os.fsync(done.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 # --------------------------------------------------------------------------- building
@@ -336,8 +286,9 @@ def process_from_dict(doc: Any, source: str | None = None) -> Process:
     """
     b = _Builder()
     data = b.mapping(doc, "")
-    if data is None:
-        raise SpecError(b.issues, source=source)
+    if data is None or process_limits(data):
+        raise SpecError(b.issues or process_limits(data), source=source)
+    b.issues.extend(process_names(data))
     for key in data:
         if key not in _PROCESS_KEYS:
             b.add(str(key), f"unknown field; expected one of {', '.join(sorted(_PROCESS_KEYS))}")
@@ -445,8 +396,9 @@ def profiles_from_dict(
     """
     b = _Builder()
     data = b.mapping(doc, "")
-    if data is None:
-        raise SpecError(b.issues, source=source)
+    if data is None or profile_limits(data):
+        raise SpecError(b.issues or profile_limits(data), source=source)
+    b.issues.extend(profile_names(data))
     for key in data:
         if key not in ("process", "profiles", "notes"):
             b.add(str(key), "unknown field; expected process, profiles, notes")

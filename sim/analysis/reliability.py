@@ -284,7 +284,11 @@ def _reliability_table(
         {
             "simulated": simulated,
             "se": (1 - simulated**2) / math.sqrt(n - 1),
-            "spearman_brown": spearman_brown(np.clip(icc_single, 1e-12, 1.0), ks),
+            "spearman_brown": (  # NaN when the scores do not vary (no reliability to speak of)
+                spearman_brown(np.clip(icc_single, 1e-12, 1.0), ks)
+                if np.isfinite(icc_single)
+                else np.full(ks.size, np.nan)
+            ),
             "spearman_brown_exact": spearman_brown(exact, ks),
         },
         index=pd.Index(ks, name="k"),
@@ -310,12 +314,13 @@ def _two_panels(scores: np.ndarray, max_raters: int) -> tuple[np.ndarray, float]
     ks = np.arange(1, max_raters + 1)
     mean_first = np.cumsum(first, axis=1) / ks
     mean_second = np.cumsum(second, axis=1) / ks
-    simulated = np.array(
-        [np.corrcoef(mean_first[:, i], mean_second[:, i])[0, 1] for i in range(max_raters)]
-    )
-    if max_raters >= 2:
-        return simulated, float(icc(first).loc["ICC(1,1)", "icc"])
-    return simulated, float(np.corrcoef(first[:, 0], second[:, 0])[0, 1])
+    with np.errstate(invalid="ignore", divide="ignore"):  # constant scores: NaN, no warning
+        simulated = np.array(
+            [np.corrcoef(mean_first[:, i], mean_second[:, i])[0, 1] for i in range(max_raters)]
+        )
+        if max_raters >= 2:
+            return simulated, float(icc(first).loc["ICC(1,1)", "icc"])
+        return simulated, float(np.corrcoef(first[:, 0], second[:, 0])[0, 1])
 
 
 def selection_check(

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from ..errors import SpecError
+from ..io import Terminated, exit_on_signals
 from ..version import __version__
 from . import analysis, app, calibrate, core, debrief, economics, sweep
 from .common import CommandError, Parser, int_arg, print_json
@@ -45,8 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        code = int(args.func(args))
-        sys.stdout.flush()  # inside the try, so a closed pipe is handled here
+        with exit_on_signals():  # SIGTERM, SIGHUP unwind like Ctrl-C: temp files removed
+            code = int(args.func(args))
+            sys.stdout.flush()  # inside the try, so a closed pipe is handled here
         return code
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
@@ -66,3 +68,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hiring-sim: interrupted", file=sys.stderr)
         return 130
+    except Terminated as exc:
+        print(f"hiring-sim: {exc}", file=sys.stderr)
+        return exc.exit_status

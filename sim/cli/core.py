@@ -14,7 +14,7 @@ import pandas as pd
 from ..closed_form import HireProbability, contributions, hire_probability
 from ..engine import iter_chunks, simulate
 from ..errors import SpecError
-from ..io import atomic_write, list_presets, load_process, validate_file
+from ..io import atomic_write, check_output, list_presets, load_process, validate_file
 from ..result import SummaryAccumulator
 from .common import (
     CommandError,
@@ -61,17 +61,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     process = load_process(args.process)
-    out: Path | None = Path(args.out) if args.out else None
-    if out is not None:
-        if out.suffix not in (".csv", ".parquet"):
-            raise CommandError(f"--out must end in .csv or .parquet, got {str(out)!r}")
-        if not out.parent.exists():
-            raise CommandError(f"--out: folder {str(out.parent)!r} does not exist")
-        if out.suffix == ".parquet":
-            try:
-                import pyarrow  # noqa: F401
-            except ImportError:
-                raise CommandError("--out *.parquet needs pyarrow (pip install pyarrow)") from None
+    out = check_output(args.out, (".csv", ".parquet")) if args.out is not None else None
+    if out is not None and out.suffix == ".parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise CommandError("--out *.parquet needs pyarrow (pip install pyarrow)") from None
     # Stream chunk by chunk: memory stays O(chunk) for any --n.
     totals = SummaryAccumulator(process)
     chunks = iter_chunks(process, n=args.n, rng=args.seed, workers=args.workers)
