@@ -54,7 +54,7 @@ def test_sway_text_has_every_section(capsys):
     )
     assert code == 0
     for heading in (
-        "hire probability (closed form)",
+        "hire probability",
         "by competency",
         "by interviewer",
         "Tipping points",

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..engine import simulate
 from ..io import load_process
-from .common import int_arg, print_json, resolve_profile
+from .common import fmt, format_table, int_arg, print_json, resolve_profile
 
 __all__ = ["cmd_audit", "cmd_sway", "register"]
 
@@ -51,30 +51,57 @@ def cmd_sway(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_dict())
         return 0
+    _print_sway(process, profile, result)
+    return 0
+
+
+_PARTS = {"level": "points", "leniency": "points", "halo": "points", "framing": "points"}
+
+
+def _print_sway(process: Any, profile: Any, result: Any) -> None:
+    """The sway read-out: probability, contributions, tipping points, weights, framing."""
     p = result.probability
     table = result.contributions
     threshold = table.attrs["threshold"]
     print(f"{process.title} - profile {profile.name} (framing {profile.framing:+.2f})")
-    print(f"  hire probability (closed form)  {p.hire:.4f}")
+    print(f"  hire probability {p.hire:.1%} (closed form)")
     print(
         f"  expected aggregate {p.aggregate_mean:.2f} points (SD {p.aggregate_sd:.2f}) "
         f"vs threshold {threshold:g}"
     )
-    columns = ["name", "weight", "expected_view", "level", "leniency", "halo", "framing"]
+    kinds = {"weight": "percent", "expected_view": "score", "contribution": "points", **_PARTS}
     for group in ("competency", "interviewer"):
-        rows = table[table["group"] == group][[*columns, "contribution"]]
-        print(f"\nContributions to aggregate - threshold (points), by {group}:")
-        print(_table(rows.rename(columns={"name": group}), index=False))
-        print(f"  sum: {rows['contribution'].sum():+.4f}")
-    print("\nTipping points (level, points, at which hire probability reaches 50 %):")
-    print(_table(result.tipping_points))
+        rows = table[table["group"] == group]
+        print(f"\nWhat moves the aggregate away from the threshold, by {group} (points):")
+        print("  contribution = level + leniency + halo + framing, each weighted")
+        records = [{group: r["name"], **r} for r in rows.to_dict("records")]
+        columns = [group, "weight", "expected_view", *_PARTS, "contribution"]
+        print(_indent(format_table(records, columns, kinds)))
+        print(f"  sum {rows['contribution'].sum():+.2f} = {p.aggregate_mean:.2f} - {threshold:g}")
+    tipping = result.tipping_points.reset_index()
+    print("\nTipping points: the level at which the hire probability crosses 50 %:")
+    records = tipping.to_dict("records")
+    columns = ["competency", "level", "tipping_level", "change", "status"]
+    kinds = {"level": "score", "tipping_level": "score", "change": "points"}
+    print(_indent(format_table(records, columns, kinds).replace(" n/a", "   -")))
     stability = result.weight_stability
     decision = stability["decision"].iloc[0] if len(stability) else "-"
-    print(f"\nWeight stability (decision now: {decision}; raw weights at which it flips):")
-    print(_table(stability.drop(columns=["decision"]), index=False))
-    print("\nFraming (same facts, told as model internals -1 or as dollar impact +1):")
-    print(_table(result.framing.T))
-    return 0
+    print(f"\nWeight stability: the raw weights over which the decision ({decision}) holds:")
+    records = stability.to_dict("records")
+    columns = ["group", "name", "weight", "share", "stable_range"]
+    print(_indent(format_table(records, columns, {"weight": "score", "share": "percent"})))
+    print("\nFraming: the same facts told as model internals (-1) or as dollar impact (+1):")
+    frame = result.framing.T
+    records = [
+        {"": name, **{c: fmt(v, "percent" if name == "hire_probability" else "score")
+                      for c, v in row.items()}}
+        for name, row in frame.to_dict("index").items()
+    ]  # fmt: skip
+    print(_indent(format_table(records, ["", *frame.columns])))
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
 
 
 # --------------------------------------------------------------------------- audit

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -22,11 +23,13 @@ from ..validation import int_type
 
 __all__ = [
     "EXIT_USAGE",
+    "SUMMARY_MEANINGS",
     "CommandError",
     "Parser",
     "fmt",
     "format_table",
     "int_arg",
+    "kind_of",
     "parse_sets",
     "positive_int",
     "print_json",
@@ -116,19 +119,102 @@ def parse_sets(process: Process, items: Sequence[str]) -> dict[str, float]:
     return levels
 
 
-def format_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
-    """Rows as an aligned plain-text table (first column left, the others right)."""
-    cells = [[fmt(row[c]) for c in columns] for row in rows]
+def format_table(
+    rows: list[dict[str, Any]], columns: Sequence[str], kinds: dict[str, str] | None = None
+) -> str:
+    """Rows as an aligned plain-text table (first column left, the others right).
+
+    Each cell is formatted by :func:`fmt` for its column (``kinds`` overrides the kind
+    guessed from the column's name).
+    """
+    kinds = kinds or {}
+    cells = [[fmt(row[c], kinds.get(c, c)) for c in columns] for row in rows]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    # Text columns (every value a string) read left-aligned, numbers right-aligned.
+    left = [
+        i == 0 or all(isinstance(row[c], str) and not _NUMBER.match(row[c]) for row in rows)
+        for i, c in enumerate(columns)
+    ]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     for row in cells:
-        first, *rest = zip(row, widths, strict=True)
-        lines.append("  ".join([first[0].ljust(first[1]), *(v.rjust(w) for v, w in rest)]))
+        parts = [
+            v.ljust(w) if is_left else v.rjust(w)
+            for v, w, is_left in zip(row, widths, left, strict=True)
+        ]
+        lines.append("  ".join(parts).rstrip())
     return "\n".join(lines)
 
 
-def fmt(value: Any) -> str:
-    """A cell of :func:`format_table`: four significant digits, NaN as ``nan``."""
-    if isinstance(value, float):
-        return "nan" if math.isnan(value) else f"{value:,.4g}"
-    return str(value)
+#: What each metric of :meth:`sim.Result.summary` means, in one line (CLI read-outs).
+SUMMARY_MEANINGS: dict[str, str] = {
+    "n": "candidates simulated",
+    "hire_rate": "of all candidates hired",
+    "hold_rate": "of all candidates put on hold",
+    "reached_debrief": "passed every gate and reached the debrief",
+    "base_rate": "would succeed (true performance above the bar)",
+    "precision": "of the hires would succeed",
+    "recall": "of those who would succeed were hired",
+    "validity": "correlation of the committee's aggregate with true performance (debriefed)",
+    "mean_performance_of_hires": "SDs above an average applicant",
+    "dollars_per_hire": "a year, over an average applicant (SDy x performance)",
+}
+
+_PERCENT_NAMES = {"precision", "recall", "reached_debrief", "offer_acceptance", "percent", "share"}
+_DOLLAR_WORDS = ("dollars", "cost", "value_of", "net_value", "pay_", "salary", "usd")
+
+
+_NUMBER = re.compile(r"^(?:[-+]?\$?[\d,]*\.?\d+(?:e[-+]?\d+)?%?|-|n/a)$")
+_KINDS = ("percent", "dollars", "number", "points", "score")
+
+
+def kind_of(column: str) -> str:
+    """How a quantity named ``column`` reads best: ``percent``, ``dollars`` or ``number``.
+
+    >>> kind_of("hire_rate"), kind_of("dollars_per_hire"), kind_of("validity")
+    ('percent', 'dollars', 'number')
+    """
+    name = column.lower()
+    if name in _PERCENT_NAMES or name.endswith(("_rate", "_share")) or name.startswith("share"):
+        return "percent"
+    if any(word in name for word in _DOLLAR_WORDS):
+        return "dollars"
+    return "number"
+
+
+def fmt(value: Any, column: str = "") -> str:
+    """One number as people read it: rates in per cent, dollars in whole dollars.
+
+    ``column`` names the quantity (see :func:`kind_of`); a NaN is ``n/a`` (the command
+    prints the reason beside the table); whole numbers get thousands separators; other
+    numbers three decimals (or four significant digits when large). ``column`` may
+    also name a kind: ``percent``, ``dollars``, ``number``, ``points`` (signed, two
+    decimals: a change or a term of a sum) or ``score`` (two decimals).
+
+    >>> fmt(0.0981, "hire_rate"), fmt(60821.4, "dollars_per_hire"), fmt(0.41171, "validity")
+    ('9.8%', '$60,821', '0.412')
+    >>> fmt(20000), fmt(float("nan"), "validity"), fmt(-3.5e-05, "x")
+    ('20,000', 'n/a', '-3.5e-05')
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        return str(value)
+    if isinstance(value, int | np.integer):
+        return f"{value:,}"
+    value = float(value)
+    if math.isnan(value):
+        return "n/a"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    kind = column if column in _KINDS else kind_of(column)
+    if kind == "points":  # a change or a part of a sum, in scale points: always signed
+        return f"{round(value, 2) + 0.0:+.2f}"  # + 0.0: no "-0.00"
+    if kind == "score":  # a place on the scale
+        return f"{value:.2f}"
+    if kind == "percent":
+        return f"{value:.1%}"
+    if kind == "dollars":
+        return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e6):
+        return f"{value:.4g}"
+    return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.0f}"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +19,7 @@ from ..errors import SpecError
 from ..io import atomic_write, check_output, list_presets, load_process, validate_file
 from ..result import SummaryAccumulator
 from .common import (
+    SUMMARY_MEANINGS,
     CommandError,
     fmt,
     format_table,
@@ -39,9 +42,16 @@ def cmd_presets(args: argparse.Namespace) -> int:
     print("Processes:")
     for item in presets["processes"]:
         print(f"  {item['name']:<28} {item['title']}")
-    print("Profiles (use with --profile):")
+    print("\nProfiles (use with --process P --profile NAME):")
+    width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120) - 6)
+    process = None
     for item in presets["profiles"]:
-        print(f"  {item['name']:<28} [{item['process']}] {item['description'][:60]}")
+        if item["process"] != process:
+            process = item["process"]
+            print(f"  {process}:")
+        print(f"    {item['name']}")
+        text = " ".join(item["description"].split())
+        print(textwrap.fill(text, width, initial_indent=" " * 6, subsequent_indent=" " * 6))
     return 0
 
 
@@ -98,7 +108,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         print(f"{process.title}: {args.n:,} candidates, seed {args.seed}")
         for key, value in summary.items():
             if key not in ("process", "seed"):
-                print(f"  {key:<26} {fmt(value)}")
+                meaning = SUMMARY_MEANINGS.get(key, "")
+                print(f"  {key:<26} {fmt(value, key):>9}  {meaning}".rstrip())
     return 0
 
 

@@ -10,7 +10,7 @@ from ..errors import fail
 from ..io import load_process, load_profiles
 from ..spec import RULES
 from ..transcript import debrief_transcript, transcript_dict, transcript_text
-from .common import fmt, format_table, positive_int, print_json, seed_arg
+from .common import format_table, positive_int, print_json, seed_arg
 
 __all__ = ["cmd_compare_rules", "cmd_debrief", "register"]
 
@@ -49,14 +49,36 @@ def cmd_compare_rules(args: argparse.Namespace) -> int:
     notes = table.metrics["note"]
     for rule, note in notes[notes != ""].items():
         print(f"  {rule}: {note}")
+    for rule, reason in _nan_reasons(metrics).items():
+        print(f"  {rule}: {reason}")
+    print("  validity: correlation of the rule's score with true performance (debriefed)")
+    print("  decision_validity: correlation of the hire decision itself (all candidates)")
     print("\nShare of candidates on whom two rules disagree:")
     short = {rule: _SHORT.get(rule, rule) for rule in table.disagreement.columns}
     rows = [
-        {"rule": a, **{short[b]: fmt(round(v, 4)) for b, v in row.items()}}
+        {"rule": a, **{short[b]: v for b, v in row.items()}}
         for a, row in table.disagreement.to_dict("index").items()
     ]
-    print(format_table(rows, ["rule", *short.values()]))
+    print(format_table(rows, ["rule", *short.values()], dict.fromkeys(short.values(), "percent")))
     return 0
+
+
+def _nan_reasons(metrics: Any) -> dict[str, str]:
+    """Why a cell of the rules table is n/a, one line per rule."""
+    reasons = {}
+    for rule, row in metrics.iterrows():
+        missing = [column for column, value in row.items() if value != value]  # NaN
+        if not missing:
+            continue
+        why = []
+        if "validity" in missing:
+            why.append("validity n/a: a vote rule counts votes and gives no score to correlate")
+        if {"precision", "dollars_per_hire"} & set(missing):
+            why.append("precision and dollars n/a: nobody was hired")
+        if "decision_validity" in missing:
+            why.append("decision_validity n/a: every candidate got the same decision")
+        reasons[str(rule)] = "; ".join(why) or f"{', '.join(missing)} n/a"
+    return reasons
 
 
 _SHORT = {"weighted_mean": "w_mean", "trimmed_mean": "trimmed", "public_vote": "pub_vote"}

@@ -15,14 +15,14 @@ from ..economics import load_economics, requisitions
 from ..economics.ice import ice, load_changes
 from ..economics.value import selection_utility
 from ..io import load_process
-from .common import int_arg, print_json
+from .common import fmt, int_arg, print_json
 
 __all__ = ["cmd_economics", "cmd_ice", "register"]
 
 #: Summary keys printed by ``economics``, with their units.
 _ROWS = (
     ("requisitions", ""),
-    ("fill_rate", "share"),
+    ("fill_rate", "share of requisitions filled"),
     ("time_to_fill_days", "days, median"),
     ("applicants_per_requisition", ""),
     ("withdrawal_rate", "share of applicants"),
@@ -38,12 +38,14 @@ _ROWS = (
 )
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float | np.floating):
-        if math.isnan(value):
-            return "-"
-        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4f}"
-    return str(value)
+def _fmt(value: Any, unit: str) -> str:
+    """A summary figure as people read it: shares in per cent, dollars in whole dollars."""
+    if isinstance(value, float | np.floating) and math.isnan(value):
+        return "n/a"
+    kind = "percent" if unit.startswith("share") else "dollars" if unit.startswith("$") else ""
+    if not kind and isinstance(value, float | np.floating):
+        return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.2f}"
+    return fmt(value, kind or "number")
 
 
 def _economics(args: argparse.Namespace, process: Any) -> Any:
@@ -69,7 +71,7 @@ def cmd_economics(args: argparse.Namespace) -> int:
     print(f"{process.title}: {args.requisitions:,} requisitions, seed {args.seed}")
     print(f"  window {process.window_days:g} days; value over {years:g} years; one opening each")
     for key, unit in _ROWS:
-        print(f"  {key:<28} {_fmt(summary[key]):>14}  {unit}")
+        print(f"  {key:<28} {_fmt(summary[key], unit):>14}  {unit.lstrip('$ ')}".rstrip())
     print("\nCross-check (Brogden-Cronbach-Gleser; Murphy 1986 with the simulated acceptance):")
     print(
         f"  pool of {args.pool:,}: selection ratio {check['selection_ratio']:.4f} of debriefed, "
