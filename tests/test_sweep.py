@@ -14,6 +14,7 @@ from helpers import assert_binomial
 
 import sim
 from sim.sweep import LocalProcesses
+from sim.sweep.stats import hours_by_stage
 from sim.sweep.tasks import draw_width, stream_seed
 
 SPEC_24 = {
@@ -234,3 +235,38 @@ def test_a_folder_of_another_sweep_is_refused(amex: sim.Process, tmp_path: Path)
     (tmp_path / "b" / "notes.txt").write_text("mine")
     with pytest.raises(sim.SpecError, match="is not a sweep's folder"):
         sim.sweep(amex, spec, n=2_000, rng=1, out=tmp_path / "b")
+
+
+def test_interviewer_hours_count_every_round_sat_and_the_debrief(amex: sim.Process) -> None:
+    """Hours per applicant and per hire, recomputed by hand from each candidate's stage."""
+    spec = {"grid": {"debrief.threshold": [6.8, 7.6]}}
+    result = sim.sweep(amex, spec, n=20_000, rng=5)
+    for cell, row in zip(result.cells, result.frame.to_dict("records"), strict=True):
+        direct = sim.simulate(cell.process, n=20_000, rng=5, keep="decisions")
+        rounds = cell.process.rounds
+        hours = np.zeros(direct.n)
+        for r, rnd in enumerate(rounds):  # a candidate who left at stage s sat rounds 0..s
+            hours += (direct.stage >= r) * rnd.minutes * len(rnd.interviewers) / 60
+        people = {name for rnd in rounds for name in rnd.interviewers}
+        hours += (direct.stage == len(rounds)) * cell.process.debrief.minutes * len(people) / 60
+        assert row["interviewer_hours_per_applicant"] == pytest.approx(hours.mean(), rel=1e-12)
+        assert row["interviewer_hours_per_hire"] == pytest.approx(
+            hours.sum() / direct.hired.sum(), rel=1e-12
+        )
+        assert row["interviewer_hours_per_hire_se"] > 0
+    low, high = result.frame["interviewer_hours_per_hire"]
+    assert high > low  # a higher bar: fewer hires for the same interviewing
+
+
+def test_a_second_interviewer_costs_their_hours(amex: sim.Process) -> None:
+    """A structural change (other draws than a fresh run): agree within the SEs."""
+    pair = ["ml_engineering_lead", "senior_pm"]
+    spec = {"grid": {"rounds[2].interviewers": [["ml_engineering_lead"], pair]}}
+    row = sim.sweep(amex, spec, n=40_000, rng=6).frame.iloc[1]
+    process = sim.sweep(amex, spec, n=1_000, rng=6).cells[1].process
+    direct = sim.simulate(process, n=40_000, rng=99, keep="decisions")
+    hours = hours_by_stage(process)[direct.stage]
+    se = math.hypot(row["interviewer_hours_per_applicant_se"], hours.std() / math.sqrt(hours.size))
+    assert abs(row["interviewer_hours_per_applicant"] - hours.mean()) < 5 * se
+    one = sim.sweep(amex, spec, n=40_000, rng=6).frame.iloc[0]
+    assert row["interviewer_hours_per_applicant"] > one["interviewer_hours_per_applicant"]

@@ -125,6 +125,7 @@ def _text(title: str, result: SweepResult, seed: int) -> str:
         ("recall", 3),
         ("validity", 3),
         ("dollars_per_hire", 0),
+        ("interviewer_hours_per_hire", 1),
     ):
         pairs = zip(frame[name], frame[f"{name}_se"], strict=True)
         table[name] = [_pm(v, se, digits) for v, se in pairs]

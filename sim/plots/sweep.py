@@ -59,15 +59,26 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def pareto_front(x: Any, y: Any) -> np.ndarray:
-    """Which points no other point beats on both ``x`` and ``y`` (higher is better), (n,).
+#: Metrics of which less is better (a cost): the frontier minimises them.
+LOWER_IS_BETTER = frozenset({"interviewer_hours_per_hire", "interviewer_hours_per_applicant"})
+
+
+def pareto_front(x: Any, y: Any, lower_x: bool = False, lower_y: bool = False) -> np.ndarray:
+    """Which points no other point beats on both ``x`` and ``y``, shape (n,).
+
+    Higher is better unless ``lower_x`` / ``lower_y`` say that less of it is.
 
     Examples
     --------
     >>> pareto_front([0.1, 0.2, 0.15, 0.2], [0.7, 0.6, 0.6, 0.5]).tolist()
     [True, True, False, False]
+    >>> pareto_front([10.0, 12.0, 9.0], [5e4, 6e4, 4e4], lower_x=True).tolist()
+    [True, True, True]
+    >>> pareto_front([10.0, 12.0, 11.0], [5e4, 6e4, 4e4], lower_x=True).tolist()
+    [True, True, False]
     """
     xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    xs, ys = (-xs if lower_x else xs), (-ys if lower_y else ys)
     ok = np.isfinite(xs) & np.isfinite(ys)
     at_least = (xs[None, :] >= xs[:, None]) & (ys[None, :] >= ys[:, None])
     better = (xs[None, :] > xs[:, None]) | (ys[None, :] > ys[:, None])
@@ -79,8 +90,11 @@ def frontier_figure(result: Any, x: str = "hire_rate", y: str = "precision") -> 
     """Every cell as a point (``x`` against ``y``, ±1 SE bars) and the Pareto frontier.
 
     The frontier joins the cells that no other cell beats on both metrics
-    (more of each is better): moving along it trades one for the other, and
-    every cell below it is dominated. The baseline cell is ringed.
+    (more of each is better, less of a cost in :data:`LOWER_IS_BETTER` such as
+    ``interviewer_hours_per_hire``): moving along it trades one for the other,
+    and every cell off it is dominated. The baseline cell is ringed. For value
+    against interviewer time: ``frontier_figure(result, "interviewer_hours_per_hire",
+    "dollars_per_hire")``.
 
     Parameters
     ----------
@@ -94,7 +108,7 @@ def frontier_figure(result: Any, x: str = "hire_rate", y: str = "precision") -> 
         if column not in frame:
             raise fail(column, "is not a column of the sweep", list(frame.columns))
     labels = [_label(row, params) for row in frame.to_dict("records")]
-    front = pareto_front(frame[x], frame[y])
+    front = pareto_front(frame[x], frame[y], x in LOWER_IS_BETTER, y in LOWER_IS_BETTER)
     order = np.argsort(frame[x].to_numpy()[front], kind="stable")
 
     def bars(column: str) -> dict[str, Any]:

@@ -32,6 +32,7 @@ import numpy as np
 
 from ..model import HOLD
 from ..result import Result
+from ..spec import Process
 
 __all__ = [
     "FIELDS",
@@ -39,6 +40,7 @@ __all__ = [
     "METRICS",
     "group_ids",
     "group_totals",
+    "hours_by_stage",
     "jackknife_se",
     "metrics",
 ]
@@ -48,9 +50,10 @@ GROUPS = 64
 #: The sums kept per group, in order (the sufficient statistics of every metric).
 FIELDS = (
     "n", "hired", "held", "reached", "success", "hired_success", "hired_performance",
-    "sx", "sy", "sxx", "syy", "sxy",
+    "sx", "sy", "sxx", "syy", "sxy", "interviewer_hours",
 )  # fmt: skip
-#: Metrics of every cell (the keys of :meth:`sim.Result.summary` but ``n``).
+#: Metrics of every cell: the keys of :meth:`sim.Result.summary` but ``n``, and the
+#: interviewer time a design costs (see :func:`hours_by_stage`).
 METRICS = (
     "hire_rate",
     "hold_rate",
@@ -61,6 +64,8 @@ METRICS = (
     "validity",
     "mean_performance_of_hires",
     "dollars_per_hire",
+    "interviewer_hours_per_applicant",
+    "interviewer_hours_per_hire",
 )
 
 
@@ -72,6 +77,28 @@ def n_groups(n: int) -> int:
 def group_ids(first: int, count: int, n: int) -> np.ndarray:
     """Group of candidates ``first .. first + count - 1`` of ``n``, shape (count,)."""
     return (np.arange(first, first + count, dtype=np.int64) * n_groups(n)) // n
+
+
+def hours_by_stage(process: Process) -> np.ndarray:
+    """Interviewer hours spent on a candidate who left at each stage, shape (R + 1,).
+
+    A candidate whose ``Result.stage`` is ``s < R`` sat rounds ``0 .. s`` (each round
+    costs its minutes times its interviewers); one who reached the debrief (``s = R``)
+    sat every round and was discussed for the debrief's minutes by everyone on the
+    loop. Hours, not dollars: the hourly cost of each role is the economics' data
+    (``sim.economics``), and a design's interviewer time is what a sweep can compare.
+
+    Examples
+    --------
+    >>> import sim
+    >>> hours = hours_by_stage(sim.load_process("amex_ai_pm_2026"))
+    >>> bool((hours[1:] >= hours[:-1]).all()), hours.shape
+    (True, (6,))
+    """
+    per_round = np.array([r.minutes * len(r.interviewers) / 60.0 for r in process.rounds])
+    people = {name for r in process.rounds for name in r.interviewers}
+    debrief = process.debrief.minutes * len(people) / 60.0
+    return np.r_[np.cumsum(per_round), per_round.sum() + debrief]
 
 
 def group_totals(result: Result, n: int) -> np.ndarray:
@@ -97,6 +124,7 @@ def group_totals(result: Result, n: int) -> np.ndarray:
     np.multiply(x, x, out=columns[9])
     np.multiply(y, y, out=columns[10])
     np.multiply(x, y, out=columns[11])
+    np.take(hours_by_stage(result.process), result.stage, out=columns[12])
     out = np.zeros((n_groups(n), len(FIELDS)))
     out[ids[starts]] = np.add.reduceat(columns, starts, axis=1).T
     return out
@@ -126,6 +154,8 @@ def metrics(totals: np.ndarray, sd_y_dollars: float) -> dict[str, np.ndarray]:
             "validity": validity,
             "mean_performance_of_hires": mean_perf,
             "dollars_per_hire": sd_y_dollars * mean_perf,
+            "interviewer_hours_per_applicant": t["interviewer_hours"] / n,
+            "interviewer_hours_per_hire": _ratio(t["interviewer_hours"], hired),
         }
 
 
