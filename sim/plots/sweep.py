@@ -144,20 +144,7 @@ def frontier_figure(result: Any, x: str = "hire_rate", y: str = "precision") -> 
         )
     )
     if baseline is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=[frame[x].iloc[baseline]],
-                y=[frame[y].iloc[baseline]],
-                mode="markers",
-                name="baseline",
-                marker={
-                    "color": "rgba(0,0,0,0)",
-                    "size": 16,
-                    "line": {"color": COLORS["accent"], "width": 2},
-                },
-                hoverinfo="skip",
-            )
-        )
+        fig.add_trace(_ring(frame[x].iloc[baseline], frame[y].iloc[baseline]))
     fig.update_layout(
         title={
             "text": f"{_title(y).capitalize()} against {_title(x)}: the sweep's frontier",
@@ -169,6 +156,22 @@ def frontier_figure(result: Any, x: str = "hire_rate", y: str = "precision") -> 
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
     )
     return fig
+
+
+def _ring(x: float, y: float) -> go.Scatter:
+    """The baseline cell's ring."""
+    return go.Scatter(
+        x=[x],
+        y=[y],
+        mode="markers",
+        name="baseline",
+        marker={
+            "color": "rgba(0,0,0,0)",
+            "size": 16,
+            "line": {"color": COLORS["accent"], "width": 2},
+        },
+        hoverinfo="skip",
+    )
 
 
 def _title(column: str) -> str:
