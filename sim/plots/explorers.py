@@ -17,8 +17,9 @@ from ._base import (
     figure,
     floats,
     hline,
-    hline_label,
+    human,
     require,
+    rgba,
     vline,
     vline_label,
 )
@@ -73,7 +74,7 @@ def score_distribution_figure(result: Result, bins: int = 40) -> go.Figure:
             "y": np.histogram(score[mask], bins=edges)[0],
             "width": float(edges[1] - edges[0]),
             "name": label,
-            "marker": {"color": color, "opacity": opacity},
+            "marker": {"color": rgba(color, opacity)},  # the legend swatch shows the alpha
         }
         for label, mask, color, opacity in groups
     ]
@@ -108,7 +109,7 @@ def views_figure(transcript: pd.DataFrame) -> go.Figure:
         raise fail("transcript", "must be a DataFrame from sim.debrief.debrief_transcript", what)
     a = transcript.attrs
     speakers = a["speakers"]
-    labels = [f"{s['position']}. {s['speaker']}" for s in speakers]
+    labels = [f"{s['position']}. {human(s['speaker'])}" for s in speakers]
     bars = [
         {
             "type": "bar",
@@ -125,12 +126,17 @@ def views_figure(transcript: pd.DataFrame) -> go.Figure:
         )
     ]
     threshold = float(a["threshold"])
+    line = {"color": "black", "dash": "dash"}
+    # The threshold is named in the legend, not over the bars (a label there hid a value).
+    key = {"type": "scatter", "x": [None], "y": [None], "mode": "lines", "line": line}
+    key["name"] = f"threshold {threshold:g}"
+    views = [float(s[k]) for s in speakers for k in ("written_view", "spoken_view")]
+    top = max([threshold, *views])
     return figure(
-        bars,
+        [*bars, key],
         f"What each interviewer wrote and said: {a['decision']}",
-        shapes=[hline(threshold, {"color": "black", "dash": "dash"})],
-        annotations=[hline_label(threshold, "threshold")],
-        yaxis=axis("overall view (points)"),
+        shapes=[hline(threshold, line)],
+        yaxis=axis("overall view (points)", range=[0, top * 1.15]),  # room for the values
         barmode="group",
         height=380,
     )

@@ -32,6 +32,7 @@ import plotly.graph_objects as go
 
 from ..errors import SpecError, fail
 from ..plots import TEMPLATE  # every explorer figure keeps the builders' template
+from ..plots._base import human
 from ..validation import check_number
 
 __all__ = ["Explorer", "live_explorers", "metric_html", "snap", "sync_figure"]
@@ -471,9 +472,14 @@ def int_slider(description: str, value: int, low: int, high: int) -> widgets.Int
 
 
 def dropdown(description: str, options: Any, value: Any) -> widgets.Dropdown:
-    """A labelled drop-down."""
+    """A labelled drop-down; a bare name is shown as people read it (``"weighted mean"``).
+
+    The explorer's state keeps the name (``"weighted_mean"``): options are
+    ``(label, name)`` pairs.
+    """
+    pairs = [o if isinstance(o, tuple) else (human(o), o) for o in options]
     return widgets.Dropdown(
-        options=options, value=value, description=description, style=_STYLE, layout=_LAYOUT
+        options=pairs, value=value, description=description, style=_STYLE, layout=_LAYOUT
     )
 
 

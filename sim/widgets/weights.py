@@ -166,7 +166,7 @@ class WeightExplorer(Explorer):
     def _figure_parts(self) -> list[go.Figure]:
         return [
             plots.score_distribution_figure(self.result, bins=self.bins),
-            plots.decision_swing_figure(self.swing),
+            plots.decision_swing_figure(self.swing, titles=self.process),
         ]
 
     def _readout(self) -> list[tuple[str, str, float, Any]]:

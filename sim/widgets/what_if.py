@@ -212,8 +212,8 @@ class WhatIfExplorer(Explorer):
     # ------------------------------------------------------------------ views
     def _figure_parts(self) -> list[go.Figure]:
         return [
-            plots.contributions_figure(self.waterfall),
-            plots.tipping_points_figure(self.tipping),
+            plots.contributions_figure(self.waterfall, titles=self.process),
+            plots.tipping_points_figure(self.tipping, titles=self.process),
         ]
 
     def _readout(self) -> list[tuple[str, str, float, Any]]:
