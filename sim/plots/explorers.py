@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -91,13 +93,15 @@ def score_distribution_figure(result: Result, bins: int = 40) -> go.Figure:
 
 
 # --------------------------------------------------------------------------- explorers
-def views_figure(transcript: pd.DataFrame) -> go.Figure:
+def views_figure(transcript: pd.DataFrame, titles: Mapping[str, str] | Any = None) -> go.Figure:
     """Written vs spoken overall view of each speaker, in speaking order, and the threshold.
 
     Parameters
     ----------
     transcript : DataFrame
         From :func:`sim.debrief.debrief_transcript` (its ``attrs`` carry the speakers).
+    titles : Process or mapping, optional
+        Names the speakers by role; without it, names are shown without underscores.
 
     Returns
     -------
@@ -109,7 +113,7 @@ def views_figure(transcript: pd.DataFrame) -> go.Figure:
         raise fail("transcript", "must be a DataFrame from sim.debrief.debrief_transcript", what)
     a = transcript.attrs
     speakers = a["speakers"]
-    labels = [f"{s['position']}. {human(s['speaker'])}" for s in speakers]
+    labels = [f"{s['position']}. {human(s['speaker'], titles)}" for s in speakers]
     bars = [
         {
             "type": "bar",
@@ -118,7 +122,9 @@ def views_figure(transcript: pd.DataFrame) -> go.Figure:
             "name": label,
             "marker": {"color": color},
             "text": [f"{s[key]:.2f}" for s in speakers],
-            "textposition": "outside",
+            # At the foot of the bar: the threshold line never runs through a value.
+            "textposition": "inside",
+            "insidetextanchor": "start",
         }
         for key, label, color in (
             ("written_view", "written (before the debrief)", COLORS["muted"]),

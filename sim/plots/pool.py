@@ -156,7 +156,7 @@ def quality_figure(quality: pd.DataFrame) -> go.Figure:
     table = require(quality, ["committee", "random"], "quality")
     rates = [m for m in _RATE_METRICS if m in table.index]
     # Axis titles, not subplot titles: those sit where a stacked figure puts its own title.
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.7, 0.3], horizontal_spacing=0.12)
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.7, 0.3], horizontal_spacing=0.2)
     columns = [
         ("committee", "committee", COLORS["neutral"]),
         ("random", "random selection", COLORS["muted"]),
@@ -202,7 +202,7 @@ def quality_figure(quality: pd.DataFrame) -> go.Figure:
     low_d = min(0.0, float(np.nanmin(dollars)) * 1.12) if np.isfinite(dollars).any() else 0.0
     high_d = max(0.0, float(np.nanmax(dollars)) * 1.12) if np.isfinite(dollars).any() else 1.0
     fig.update_yaxes(
-        title_text="dollars per hire a year",
+        title_text="value per hire a year",
         tickformat="$,.0f",
         range=[low_d, high_d or 1.0],  # headroom: no bar touches the top
         row=1,

@@ -129,7 +129,7 @@ class Explorer:
         )
         self._readout_box = widgets.HTML(self._readout_html())
         self._status = widgets.HTML("")
-        left = widgets.VBox(controls, layout={"min_width": "33em"})
+        left = widgets.VBox(controls, layout={"min_width": "37em"})
         right = widgets.VBox(
             [self._readout_box, self._status, *views, self.figure, *after],
             layout={"flex": "1 1 auto", "min_width": "30em"},
@@ -432,8 +432,8 @@ def number(value: float) -> str:
     return f"{value:.2f}"
 
 
-_STYLE = {"description_width": "13em"}
-_LAYOUT = {"width": "32em"}
+_STYLE = {"description_width": "16em"}  # "Cross-functional influence" in full
+_LAYOUT = {"width": "36em"}
 
 
 def float_slider(
