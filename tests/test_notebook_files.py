@@ -42,6 +42,21 @@ def test_hidden_cells_are_hidden_and_hold_no_output(notebook) -> None:
         assert "nbval-check-output" not in tags, f"{where}: a hidden cell cannot be checked"
 
 
+def test_solutions_fold_their_answer(notebook) -> None:
+    """JupyterLab unfolds a cell's output when it runs: the answer goes in a closed box."""
+    path, nb = notebook
+    for cell in nb.cells:
+        if "solution" in cell.metadata.get("tags", []):
+            assert "\nwith answer():\n" in cell.source, f"{path.name}: {cell.source[:60]!r}"
+
+
+def test_guide_cells_are_silent_in_class(notebook) -> None:
+    path, nb = notebook
+    for cell in nb.cells:
+        if "guide" in cell.metadata.get("tags", []):
+            assert 'if _os.environ.get("HIRING_SIM_GUIDE_NUMBERS")' in cell.source, path.name
+
+
 def test_checked_cells_use_the_tag(notebook) -> None:
     path, nb = notebook
     checked = 0

@@ -11,10 +11,11 @@ executed headless by nbclient (in a thread, while the browser works) must give
 the same list. The headless runs also give the guide numbers, which must equal
 ``notebooks/guide_numbers.json`` (the facilitator guide's source).
 
-A screenshot of every figure and explorer after Run All goes to
-``test-artifacts/notebooks/`` (``HIRING_SIM_ARTIFACTS`` moves it), so a person can
-look at what a participant sees. Without /usr/bin/chromium the browser part is
-skipped, except when ``CI`` is set.
+A screenshot of each notebook after Run All goes to ``test-artifacts/notebooks/``
+(``HIRING_SIM_ARTIFACTS`` moves it); with ``HIRING_SIM_SCREENSHOTS=1`` one of every
+figure, table and explorer too, so a person can look at what a participant sees
+(about a minute more). ``HIRING_SIM_NOTEBOOKS=02,05`` runs a subset. Without
+/usr/bin/chromium the browser part is skipped, except when ``CI`` is set.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def run_headless(path: Path, workdir: Path) -> dict:
     nb.cells.append(nbformat.v4.new_code_cell(PROBE))
     NotebookClient(
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
-    ).execute()
+    ).execute(env={**os.environ, guide_numbers.ENV: "1"})  # the guide cell prints its numbers
     return {"probe": _probe_of(_stdout(nb.cells[-1])), "guide": guide_numbers.numbers_of(nb.cells)}
 
 
@@ -248,12 +249,31 @@ _EXECUTE_JS = f"""async (code) => {{
 }}"""
 
 
+# Shut the last notebook's kernel down (two shared cores), drop its tab unsaved, open ``name``.
+_OPEN_JS = """async (name) => {
+  const app = window.jupyterapp;
+  const last = app.shell.currentWidget;
+  if (last && last.sessionContext) {
+    await last.sessionContext.shutdown();
+    last.context.model.dirty = false;
+    last.dispose();
+  }
+  await app.commands.execute('docmanager:open', {path: name});
+}"""
+
+
 def run_all_in_lab(page, lab: Lab, name: str) -> list:
     """Open ``name``, Run All, wait until the kernel stays idle; return the probe."""
-    # A fresh workspace per notebook: only this notebook open, nothing restored.
-    workspace = "nb" + name[:2]
-    url = f"{lab.url}lab/workspaces/{workspace}/tree/{name}?reset&token={TOKEN}"
-    page.goto(url, timeout=TIMEOUT_MS)
+    if page.url.startswith(lab.url):  # JupyterLab is loaded: close the last notebook, open this
+        page.evaluate(_OPEN_JS, name)
+    else:  # a fresh workspace: only this notebook open, nothing restored
+        url = f"{lab.url}lab/workspaces/hcs-test/tree/{name}?reset&token={TOKEN}"
+        page.goto(url, timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        "(name) => window.jupyterapp?.shell.currentWidget?.context?.path === name",
+        arg=name,
+        timeout=TIMEOUT_MS,
+    )
     page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached", timeout=TIMEOUT_MS)
     page.wait_for_function(_SETTLED_JS, timeout=TIMEOUT_MS)  # the kernel started
     # Run > Run All Cells, as a participant would.
@@ -268,6 +288,19 @@ def run_all_in_lab(page, lab: Lab, name: str) -> list:
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     tracebacks = [t for t in errors.all_inner_texts() if "Traceback" in t or "Error" in t]
     assert not tracebacks, f"{name}: a cell failed in JupyterLab: {tracebacks[0][:500]}"
+    # Answers stay folded after Run All (JupyterLab unfolds a cell's own output when it runs).
+    answers = page.locator(".hcs-answer")
+    solutions = [
+        c
+        for c in nbformat.read(lab.root / name, as_version=4).cells
+        if "solution" in c.metadata.get("tags", [])
+    ]
+    assert answers.count() == len(solutions), f"{name}: {answers.count()} answer boxes"
+    for i in range(answers.count()):
+        shown = answers.nth(i).locator(".jp-OutputArea-output")
+        assert not any(shown.nth(j).is_visible() for j in range(shown.count())), (
+            f"{name}: an exercise's answer shows after Run All"
+        )
     text = page.evaluate(_EXECUTE_JS, PROBE)
     assert "ERROR" not in text, f"{name}: probe failed: {text}"
     return _probe_of(text)
@@ -285,12 +318,16 @@ def _wait_settled(page) -> None:
 
 
 def screenshots(page, name: str) -> list[Path]:
-    """Every figure and explorer output of the notebook, as a participant sees it."""
+    """The page after Run All; with ``HIRING_SIM_SCREENSHOTS=1`` every output taller
+    than a line too (figures, explorers, tables), as a participant sees it."""
     folder = ARTIFACTS / name.removesuffix(".ipynb")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     page.wait_for_timeout(500)  # let figures finish their first layout
-    shots = []
+    shots = [folder / "page.png"]
+    page.screenshot(path=str(shots[0]))
+    if not os.environ.get("HIRING_SIM_SCREENSHOTS"):
+        return shots
     outputs = page.locator(".jp-OutputArea-output")
     for i in range(outputs.count()):
         output = outputs.nth(i)
@@ -343,10 +380,6 @@ def test_run_all_in_jupyterlab_matches_headless(tmp_path: Path, headless) -> Non
                 want = headless[path.name].result()["probe"]
                 if not _same(shown, want):
                     mismatches.append((path.name, shown, want))
-                # Shut this notebook's kernel down before the next one (two cores, shared).
-                page.evaluate(
-                    "() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()"
-                )
             browser.close()
     except Exception:
         print(lab.log())
