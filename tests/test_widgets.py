@@ -71,7 +71,7 @@ def check_weights(explorer: WeightExplorer) -> None:
     k = len(distribution.data)
     assert_arrays_equal(plotted(explorer.figure, 0, k, "y"), builder_values(distribution, "y"))
     assert_arrays_equal(plotted(explorer.figure, 0, k, "x"), builder_values(distribution, "x"))
-    swing = plots.decision_swing_figure(decision_swing(api))
+    swing = plots.decision_swing_figure(decision_swing(api), titles=explorer.process)
     got = plotted(explorer.figure, k, k + len(swing.data), "x")
     assert_arrays_equal(got, builder_values(swing, "x"))
     threshold = explorer.current_process.debrief.threshold
@@ -195,8 +195,10 @@ def check_what_if(explorer: WhatIfExplorer, process: sim.Process, profile: sim.P
     run = sim.simulate(process, profile, n=explorer.mc_n, rng=explorer.seed, keep="decisions")
     assert explorer.monte_carlo["hire_rate"] == run.hired.mean()
     assert explorer.monte_carlo["low"] <= explorer.monte_carlo["hire_rate"]
-    waterfall = plots.contributions_figure(contribution_waterfall(process, profile))
-    tips = plots.tipping_points_figure(tipping_points(process, profile))
+    waterfall = plots.contributions_figure(
+        contribution_waterfall(process, profile), titles=process
+    )
+    tips = plots.tipping_points_figure(tipping_points(process, profile), titles=process)
     assert_arrays_equal(plotted(explorer.figure, 0, 1, "y"), builder_values(waterfall, "y"))
     assert_arrays_equal(plotted(explorer.figure, 1, 2, "x"), builder_values(tips, "x"))
     assert list(explorer.figure.data[1].y) == list(tips.data[0].y)
@@ -275,8 +277,8 @@ def check_room(room: DebriefRoom, process: sim.Process, profile: sim.Profile, se
     assert room.probability == sim.hire_probability(process, profile)
     written = room_process(process, protocol="written_first")
     assert room.written_first == sim.hire_probability(written, profile)
-    want = plots.views_figure(frame)
-    assert_arrays_equal(plotted(room.figure, 0, 2, "y"), builder_values(want, "y"))
+    want = plots.views_figure(frame, titles=process)
+    assert_arrays_equal(plotted(room.figure, 0, 3, "y"), builder_values(want, "y"))
     assert html.escape(frame.attrs["reason"]) in room._transcript_box.value
     assert f'data-value="{frame.attrs["decision"]!r}"' in room._readout_box.value
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -21,8 +21,11 @@ __all__ = [
     "floats",
     "hline",
     "hline_label",
+    "human",
     "layout",
     "require",
+    "rgba",
+    "titles_of",
     "vline",
     "vline_label",
 ]
@@ -142,6 +145,47 @@ def hline_label(y: float, text: str) -> dict[str, Any]:
         "text": text, "showarrow": False, "x": 1, "xref": "x domain", "xanchor": "right",
         "y": y, "yref": "y", "yanchor": "bottom",
     }  # fmt: skip
+
+
+def human(name: object, titles: Mapping[str, str] | Any = None) -> str:
+    """A name as people read it: its title in ``titles``, else without underscores.
+
+    ``titles`` is a mapping of name to title or a :class:`sim.spec.Process` (its
+    competency titles and interviewer roles, :func:`titles_of`). ``"group: name"``
+    (a sensitivity input) keeps its group and humanises the name.
+
+    Examples
+    --------
+    >>> human("dollar_impact"), human("dollar_impact", {"dollar_impact": "Dollar impact"})
+    ('dollar impact', 'Dollar impact')
+    >>> human("leniency: senior_pm", {"senior_pm": "Senior PM"})
+    'leniency: Senior PM'
+    """
+    text = str(name)
+    if titles is not None and hasattr(titles, "competencies"):
+        titles = titles_of(titles)
+    group, sep, rest = text.partition(": ")
+    if sep:
+        return f"{human(group)}: {human(rest, titles)}"
+    if titles and text in titles:
+        return str(titles[text])
+    return text.replace("_", " ")
+
+
+def titles_of(process: Any) -> dict[str, str]:
+    """Competency titles and interviewer roles of a :class:`sim.spec.Process`, by name."""
+    out = {p.name: str(p.role or p.name).replace("_", " ") for p in process.interviewers}
+    return out | {c.name: c.title for c in process.competencies}
+
+
+def rgba(color: str, alpha: float) -> str:
+    """``"#009E73"`` at opacity ``alpha`` as ``"rgba(0,158,115,0.35)"``.
+
+    A bar's fill colour carries its transparency, so its legend swatch shows it too
+    (``marker.opacity`` is not drawn in the legend).
+    """
+    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha:g})"
 
 
 def floats(values: Any) -> np.ndarray:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,8 +19,9 @@ from ._base import (
     figure,
     floats,
     hline,
-    hline_label,
+    human,
     require,
+    rgba,
     vline,
     vline_label,
 )
@@ -73,7 +76,7 @@ def score_distribution_figure(result: Result, bins: int = 40) -> go.Figure:
             "y": np.histogram(score[mask], bins=edges)[0],
             "width": float(edges[1] - edges[0]),
             "name": label,
-            "marker": {"color": color, "opacity": opacity},
+            "marker": {"color": rgba(color, opacity)},  # the legend swatch shows the alpha
         }
         for label, mask, color, opacity in groups
     ]
@@ -90,13 +93,15 @@ def score_distribution_figure(result: Result, bins: int = 40) -> go.Figure:
 
 
 # --------------------------------------------------------------------------- explorers
-def views_figure(transcript: pd.DataFrame) -> go.Figure:
+def views_figure(transcript: pd.DataFrame, titles: Mapping[str, str] | Any = None) -> go.Figure:
     """Written vs spoken overall view of each speaker, in speaking order, and the threshold.
 
     Parameters
     ----------
     transcript : DataFrame
         From :func:`sim.debrief.debrief_transcript` (its ``attrs`` carry the speakers).
+    titles : Process or mapping, optional
+        Names the speakers by role; without it, names are shown without underscores.
 
     Returns
     -------
@@ -108,7 +113,7 @@ def views_figure(transcript: pd.DataFrame) -> go.Figure:
         raise fail("transcript", "must be a DataFrame from sim.debrief.debrief_transcript", what)
     a = transcript.attrs
     speakers = a["speakers"]
-    labels = [f"{s['position']}. {s['speaker']}" for s in speakers]
+    labels = [f"{s['position']}. {human(s['speaker'], titles)}" for s in speakers]
     bars = [
         {
             "type": "bar",
@@ -117,7 +122,9 @@ def views_figure(transcript: pd.DataFrame) -> go.Figure:
             "name": label,
             "marker": {"color": color},
             "text": [f"{s[key]:.2f}" for s in speakers],
-            "textposition": "outside",
+            # At the foot of the bar: the threshold line never runs through a value.
+            "textposition": "inside",
+            "insidetextanchor": "start",
         }
         for key, label, color in (
             ("written_view", "written (before the debrief)", COLORS["muted"]),
@@ -125,12 +132,17 @@ def views_figure(transcript: pd.DataFrame) -> go.Figure:
         )
     ]
     threshold = float(a["threshold"])
+    line = {"color": "black", "dash": "dash"}
+    # The threshold is named in the legend, not over the bars (a label there hid a value).
+    key = {"type": "scatter", "x": [None], "y": [None], "mode": "lines", "line": line}
+    key["name"] = f"threshold {threshold:g}"
+    views = [float(s[k]) for s in speakers for k in ("written_view", "spoken_view")]
+    top = max([threshold, *views])
     return figure(
-        bars,
+        [*bars, key],
         f"What each interviewer wrote and said: {a['decision']}",
-        shapes=[hline(threshold, {"color": "black", "dash": "dash"})],
-        annotations=[hline_label(threshold, "threshold")],
-        yaxis=axis("overall view (points)"),
+        shapes=[hline(threshold, line)],
+        yaxis=axis("overall view (points)", range=[0, top * 1.15]),  # room for the values
         barmode="group",
         height=380,
     )

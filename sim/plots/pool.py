@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..errors import fail
+from ..spec import Process
 from ._base import (
     COLORS,
     GROUP_COLORS,
     axis,
     figure,
     floats,
+    human,
     layout,
     require,
     vline,
@@ -22,10 +26,16 @@ from ._base import (
 
 
 # --------------------------------------------------------------------------- pools
-def decision_swing_figure(decision_swing: pd.DataFrame) -> go.Figure:
-    """Share of debrief decisions that change when a competency weight is zeroed or doubled."""
+def decision_swing_figure(
+    decision_swing: pd.DataFrame, titles: Mapping[str, str] | Process | None = None
+) -> go.Figure:
+    """Share of debrief decisions that change when a competency weight is zeroed or doubled.
+
+    ``titles`` (the Process, or a mapping of name to title) names the competencies;
+    without it, names are shown without underscores.
+    """
     table = require(decision_swing, ["changed_zeroed", "changed_doubled"], "decision_swing")
-    names = [str(i) for i in table.index]
+    names = [human(i, titles) for i in table.index]
     bars = [
         {
             "type": "bar",
@@ -50,7 +60,10 @@ def decision_swing_figure(decision_swing: pd.DataFrame) -> go.Figure:
 
 
 def sensitivity_figure(
-    sensitivity: pd.DataFrame, output: str = "hire", index: str = "S1"
+    sensitivity: pd.DataFrame,
+    output: str = "hire",
+    index: str = "S1",
+    titles: Mapping[str, str] | Process | None = None,
 ) -> go.Figure:
     """Inputs ranked by a sensitivity index, coloured by group.
 
@@ -61,6 +74,8 @@ def sensitivity_figure(
     output : {"hire", "aggregate"}
     index : {"S1", "delta", "S1_exact", "shapley"}
         The dummy input's value is drawn as a dotted line (the estimator's floor).
+    titles : mapping, optional
+        Titles of competencies and interviewers (or the Process).
     """
     table = require(sensitivity, ["output", "input", "group", index], "sensitivity")
     if output not in set(table["output"]):
@@ -71,7 +86,7 @@ def sensitivity_figure(
     bars = [
         {
             "type": "bar",
-            "y": list(part["input"]),
+            "y": [human(i, titles) for i in part["input"]],
             "x": floats(part[index]),
             "orientation": "h",
             "name": str(group),
@@ -91,7 +106,7 @@ def sensitivity_figure(
         shapes=shapes,
         annotations=annotations,
         xaxis=axis(index),
-        yaxis=axis(categoryorder="array", categoryarray=list(rows["input"])),
+        yaxis=axis(categoryorder="array", categoryarray=[human(i, titles) for i in rows["input"]]),
         barmode="overlay",
         height=700,
     )
@@ -109,7 +124,7 @@ def noise_audit_figure(noise_audit: pd.DataFrame) -> go.Figure:
     traces = [
         {
             "type": "bar",
-            "x": scopes,
+            "x": [human(s) for s in scopes],
             "y": floats(wide[component]),
             "name": label,
             "marker": {"color": color},
@@ -123,7 +138,7 @@ def noise_audit_figure(noise_audit: pd.DataFrame) -> go.Figure:
     traces.append(
         {
             "type": "scatter",
-            "x": scopes,
+            "x": [human(s) for s in scopes],
             "y": floats(expected["system"]),
             "mode": "markers",
             "marker": {"symbol": "diamond", "size": 10, "color": COLORS["neutral"]},
@@ -140,9 +155,8 @@ def quality_figure(quality: pd.DataFrame) -> go.Figure:
     """The committee next to random selection at the same hire rate (and the closed forms)."""
     table = require(quality, ["committee", "random"], "quality")
     rates = [m for m in _RATE_METRICS if m in table.index]
-    fig = make_subplots(
-        rows=1, cols=2, column_widths=[0.7, 0.3], subplot_titles=("rates", "dollars per hire")
-    )
+    # Axis titles, not subplot titles: those sit where a stacked figure puts its own title.
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.7, 0.3], horizontal_spacing=0.2)
     columns = [
         ("committee", "committee", COLORS["neutral"]),
         ("random", "random selection", COLORS["muted"]),
@@ -155,7 +169,7 @@ def quality_figure(quality: pd.DataFrame) -> go.Figure:
         if column == "committee" and "committee_se" in table:
             error = {"type": "data", "array": table.loc[rates, "committee_se"].fillna(0)}
         fig.add_bar(
-            x=rates,
+            x=[human(r) for r in rates],
             y=table.loc[rates, column],
             name=label,
             marker={"color": color},
@@ -174,7 +188,26 @@ def quality_figure(quality: pd.DataFrame) -> go.Figure:
                 row=1,
                 col=2,
             )
-    fig.update_yaxes(tickformat="$,.0f", row=1, col=2)
+    shown = [c for c, _, _ in columns if c in table]
+    high = table.loc[rates, shown].to_numpy(dtype=float)
+    if "committee_se" in table:
+        high = np.append(high, (table.loc[rates, "committee"] + table.loc[rates, "committee_se"]))
+    top = float(np.nanmax(high)) if np.isfinite(high).any() else 1.0
+    fig.update_yaxes(title_text="share", range=[0, max(top, 0.0) * 1.12 or 1.0], row=1, col=1)
+    dollars = (
+        table.loc["dollars_per_hire", shown].to_numpy(dtype=float)
+        if "dollars_per_hire" in table.index
+        else np.array([1.0])
+    )
+    low_d = min(0.0, float(np.nanmin(dollars)) * 1.12) if np.isfinite(dollars).any() else 0.0
+    high_d = max(0.0, float(np.nanmax(dollars)) * 1.12) if np.isfinite(dollars).any() else 1.0
+    fig.update_yaxes(
+        title_text="value per hire a year",
+        tickformat="$,.0f",
+        range=[low_d, high_d or 1.0],  # headroom: no bar touches the top
+        row=1,
+        col=2,
+    )
     return layout(fig, "Decision quality against the truth", barmode="group")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -10,10 +11,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..errors import fail
+from ..spec import Process
 from ._base import (
     COLORS,
     axis,
     figure,
+    human,
     layout,
     require,
     vline,
@@ -21,7 +24,11 @@ from ._base import (
 
 
 # --------------------------------------------------------------------------- one profile
-def contributions_figure(contributions: pd.DataFrame, by: str = "competency") -> go.Figure:
+def contributions_figure(
+    contributions: pd.DataFrame,
+    by: str = "competency",
+    titles: Mapping[str, str] | Process | None = None,
+) -> go.Figure:
     """Waterfall from the threshold to the expected aggregate.
 
     Parameters
@@ -29,6 +36,9 @@ def contributions_figure(contributions: pd.DataFrame, by: str = "competency") ->
     contributions : DataFrame
         From :func:`sim.analysis.contribution_waterfall`.
     by : {"competency", "interviewer"}
+    titles : mapping, optional
+        Titles of competencies and interviewers (or the Process); without
+        it, names are shown without underscores.
 
     Returns
     -------
@@ -45,7 +55,7 @@ def contributions_figure(contributions: pd.DataFrame, by: str = "competency") ->
     waterfall = {
         "type": "waterfall",
         "orientation": "v",
-        "x": ["threshold", *rows["name"].astype(str), "expected aggregate"],
+        "x": ["threshold", *(human(n, titles) for n in rows["name"]), "expected aggregate"],
         "y": [threshold, *steps.tolist(), 0.0],
         "measure": ["absolute", *(["relative"] * len(steps)), "total"],
         "text": [
@@ -70,15 +80,26 @@ def contributions_figure(contributions: pd.DataFrame, by: str = "competency") ->
     )
 
 
-def tipping_points_figure(tipping_points: pd.DataFrame) -> go.Figure:
+def tipping_points_figure(
+    tipping_points: pd.DataFrame, titles: Mapping[str, str] | Process | None = None
+) -> go.Figure:
     """Change in each competency's level (points) that brings hire probability to 50 %.
 
     Competencies with no tipping point on the scale are listed with a label and
-    no bar.
+    no bar. The axis leaves room beside every bar for its label.
     """
     table = require(tipping_points, ["change", "status"], "tipping_points")
-    names = [str(i) for i in table.index]
+    names = [human(i, titles) for i in table.index]
     change = table["change"].to_numpy(dtype=float)
+    finite = change[np.isfinite(change)]
+    low = min(0.0, float(finite.min())) if finite.size else 0.0
+    high = max(0.0, float(finite.max())) if finite.size else 0.0
+    span = max(high - low, 1.0)
+    # About a third of the span beside the bars for "+2.82" or "none within the scale".
+    pad_right = (
+        0.45 * span if finite.size < change.size else 0.35 * span if high > 0 else 0.05 * span
+    )
+    pad_left = 0.35 * span if low < 0 else 0.05 * span
     colors = [COLORS["up"] if c >= 0 else COLORS["down"] for c in np.nan_to_num(change)]
     bar = {
         "type": "bar",
@@ -91,14 +112,18 @@ def tipping_points_figure(tipping_points: pd.DataFrame) -> go.Figure:
             for s, c in zip(table["status"], change, strict=True)
         ],
         "textposition": "outside",
+        "cliponaxis": False,
         "hovertext": [str(s) for s in table["status"]],
     }
     return figure(
         [bar],
         "Tipping points",
         shapes=[vline(0, {"color": COLORS["muted"], "width": 1})],
-        xaxis=axis("change of level to reach 50 % hire probability (points)"),
-        yaxis=axis(autorange="reversed"),
+        xaxis=axis(
+            "change of level to reach 50 % hire probability (points)",
+            range=[low - pad_left, high + pad_right],
+        ),
+        yaxis=axis(autorange="reversed", automargin=True),
         showlegend=False,
     )
 
@@ -117,7 +142,7 @@ def weight_stability_figure(weight_stability: pd.DataFrame) -> go.Figure:
         "weight_stability",
     )
     table = table[table["weight"] > 0]
-    labels = [f"{g}: {n}" for g, n in zip(table["group"], table["name"], strict=True)]
+    labels = [human(f"{g}: {n}") for g, n in zip(table["group"], table["name"], strict=True)]
     weight = table["weight"].to_numpy(dtype=float)
     below = table["flips_below"].to_numpy(dtype=float) / weight
     above = table["flips_above"].to_numpy(dtype=float) / weight
@@ -189,7 +214,7 @@ def framing_figure(framing: pd.DataFrame) -> go.Figure:
     for scenario, color in (("framing -1", COLORS["down"]), ("framing +1", COLORS["up"])):
         if scenario in table.index:
             fig.add_bar(
-                x=competencies,
+                x=[human(c) for c in competencies],
                 y=table.loc[scenario, competencies].astype(float),
                 name=scenario,
                 marker={"color": color},

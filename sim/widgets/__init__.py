@@ -12,12 +12,22 @@ figures from :mod:`sim.plots`. ``import sim`` never imports this package.
 :class:`PanelDesigner`   interviewers per round, noise, halo
 :class:`ProcessEconomics` the 45-day window, rounds, offer: cost and value
 =======================  =================================================
+
+:func:`answer` folds an exercise's answer until someone opens it.
 """
 
+from .answer import answer
 from .debrief_room import DebriefRoom
 from .economics import ProcessEconomics
 from .panel import PanelDesigner
 from .weights import WeightExplorer
 from .what_if import WhatIfExplorer
 
-__all__ = ["DebriefRoom", "PanelDesigner", "ProcessEconomics", "WeightExplorer", "WhatIfExplorer"]
+__all__ = [
+    "DebriefRoom",
+    "PanelDesigner",
+    "ProcessEconomics",
+    "WeightExplorer",
+    "WhatIfExplorer",
+    "answer",
+]

@@ -4,13 +4,24 @@ An explorer owns a set of named controls (ipywidgets). Their values *are* the
 explorer's state, so a slider moved in a browser and ``set_state`` from Python
 take the same path: the explorer recomputes everything from the core API and
 copies the new numbers into its figures before the call returns.
+
+Every value a control holds is one it can show: a slider's value is snapped to
+its ``step`` grid and range (:func:`snap`) before it reaches the control, whether
+it comes from the constructor, ``set_state`` or the browser. Float sliders send
+only settled moves (``continuous_update=False``): a browser slider then never
+echoes a value the kernel set, and a change that differs from the current value
+only by float noise (``2.5`` against ``2.5000000000000004``) recomputes nothing.
+So the state after a notebook's Run All in JupyterLab is the state nbclient
+reaches without a browser (``tests/test_notebooks_browser.py``).
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import math
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -21,9 +32,47 @@ import plotly.graph_objects as go
 
 from ..errors import SpecError, fail
 from ..plots import TEMPLATE  # every explorer figure keeps the builders' template
+from ..plots._base import human
 from ..validation import check_number
 
-__all__ = ["Explorer", "metric_html", "sync_figure"]
+__all__ = ["Explorer", "live_explorers", "metric_html", "snap", "sync_figure"]
+
+#: Every explorer built in this process, by creation number (weak: a dropped one leaves).
+_LIVE: weakref.WeakValueDictionary[int, Explorer] = weakref.WeakValueDictionary()
+_COUNTER = itertools.count()
+
+
+def live_explorers() -> list[Explorer]:
+    """The explorers alive in this kernel, oldest first.
+
+    A browser test asks a kernel for ``[(type(e).__name__, e.state) for e in
+    live_explorers()]`` and compares it with the same notebook run without a browser.
+    """
+    return [_LIVE[key] for key in sorted(_LIVE.keys())]
+
+
+def snap(control: widgets.ValueWidget, value: Any) -> Any:
+    """``value`` as ``control`` can show it: on its step grid, inside its range.
+
+    Only sliders snap; other values are returned unchanged. The result is rounded
+    to 10 decimals, so repeated sums (``7.2 + 0.1 + 0.1``) land on the same float
+    as the literal (``7.4``).
+
+    Examples
+    --------
+    >>> import ipywidgets as widgets
+    >>> slider = widgets.FloatSlider(min=0.0, max=5.0, step=0.1)
+    >>> snap(slider, 0.15000000000000002), snap(slider, 7.0), snap(slider, 7.2 + 0.1 + 0.1 - 7)
+    (0.2, 5.0, 0.4)
+    """
+    if not isinstance(control, widgets.FloatSlider | widgets.IntSlider):
+        return value
+    low, high, step = control.min, control.max, control.step
+    steps = round((float(value) - low) / step)
+    snapped = min(max(low + steps * step, low), high)
+    if isinstance(control, widgets.IntSlider):
+        return round(snapped)
+    return round(float(snapped), 10)
 
 
 class Explorer:
@@ -60,6 +109,7 @@ class Explorer:
         self._quiet = False
         self._widget: widgets.Widget | None = None
         self.error = ""
+        _LIVE[next(_COUNTER)] = self
 
     def _build(
         self,
@@ -79,7 +129,7 @@ class Explorer:
         )
         self._readout_box = widgets.HTML(self._readout_html())
         self._status = widgets.HTML("")
-        left = widgets.VBox(controls, layout={"min_width": "33em"})
+        left = widgets.VBox(controls, layout={"min_width": "37em"})
         right = widgets.VBox(
             [self._readout_box, self._status, *views, self.figure, *after],
             layout={"flex": "1 1 auto", "min_width": "30em"},
@@ -127,6 +177,7 @@ class Explorer:
         """Register ``control`` under ``key`` (``group.name`` keys nest in the state)."""
         full = f"{group}.{key}" if group else key
         self._controls[full] = control
+        control.value = snap(control, control.value)  # a start value it can show
         control.add_class("hcs-control-" + full.replace(".", "-").replace("_", "-"))
         if group:
             self._groups.setdefault(group, {})[key] = full
@@ -154,7 +205,9 @@ class Explorer:
         """Change several settings at once, then recompute once.
 
         Grouped settings take a mapping, e.g. ``set_state(weights={"leadership":
-        3.0}, threshold=7.0)``. Every value is checked before any is applied.
+        3.0}, threshold=7.0)``. Every value is checked before any is applied, and
+        a slider's value is snapped to its step grid (:func:`snap`): the state
+        holds what the control shows.
 
         Raises
         ------
@@ -165,6 +218,7 @@ class Explorer:
         flat = self._flatten(changes)
         for key, value in flat.items():
             self._check_value(key, self._controls[key], value)
+        flat = {key: snap(self._controls[key], value) for key, value in flat.items()}
         old = {key: self._controls[key].value for key in flat}
         with self._quietly():
             for key, value in flat.items():
@@ -224,6 +278,13 @@ class Explorer:
     def _on_control(self, change: Mapping[str, Any]) -> None:
         if self._quiet:
             return
+        control = change["owner"]
+        new = snap(control, change["new"])
+        if new != change["new"]:  # typed into the read-out, or float noise: show the grid value
+            with self._quietly():
+                control.value = new
+        if new == snap(control, change["old"]):
+            return  # nothing the control can show has changed
         try:
             self._refresh()
             self.error = ""
@@ -371,14 +432,18 @@ def number(value: float) -> str:
     return f"{value:.2f}"
 
 
-_STYLE = {"description_width": "13em"}
-_LAYOUT = {"width": "32em"}
+_STYLE = {"description_width": "16em"}  # "Cross-functional influence" in full
+_LAYOUT = {"width": "36em"}
 
 
 def float_slider(
     description: str, value: float, low: float, high: float, step: float, fmt: str = ".2f"
 ) -> widgets.FloatSlider:
-    """A labelled slider that reports every move (``continuous_update``)."""
+    """A labelled slider that reports settled moves: a key press, or the end of a drag.
+
+    Not ``continuous_update``: with it, the browser answers every value the kernel
+    sets with its own rounding of it, which arrives after the kernel has moved on.
+    """
     return widgets.FloatSlider(
         value=value,
         min=low,
@@ -386,7 +451,7 @@ def float_slider(
         step=step,
         description=description,
         readout_format=fmt,
-        continuous_update=True,
+        continuous_update=False,
         style=_STYLE,
         layout=_LAYOUT,
     )
@@ -407,9 +472,14 @@ def int_slider(description: str, value: int, low: int, high: int) -> widgets.Int
 
 
 def dropdown(description: str, options: Any, value: Any) -> widgets.Dropdown:
-    """A labelled drop-down."""
+    """A labelled drop-down; a bare name is shown as people read it (``"weighted mean"``).
+
+    The explorer's state keeps the name (``"weighted_mean"``): options are
+    ``(label, name)`` pairs.
+    """
+    pairs = [o if isinstance(o, tuple) else (human(o), o) for o in options]
     return widgets.Dropdown(
-        options=options, value=value, description=description, style=_STYLE, layout=_LAYOUT
+        options=pairs, value=value, description=description, style=_STYLE, layout=_LAYOUT
     )
 
 

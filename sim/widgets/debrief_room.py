@@ -146,7 +146,7 @@ class DebriefRoom(Explorer):
 
     # ------------------------------------------------------------------ views
     def _figure_parts(self) -> list[go.Figure]:
-        return [views_figure(self.transcript)]
+        return [views_figure(self.transcript, titles=self.process)]
 
     def _readout(self) -> list[tuple[str, str, Any, Any]]:
         a = self.transcript.attrs

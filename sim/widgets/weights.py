@@ -9,6 +9,7 @@ equals ``sim.simulate`` of the modified process with the same seed.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any
 
@@ -96,12 +97,14 @@ class WeightExplorer(Explorer):
         assessed = {c for rnd in process.rounds for c in rnd.competencies}
         weighable = [c for c in process.competency_names if c in assessed]
         weights = debrief.competency_weights
-        top = max(5.0, 2 * max(weights.values()))
+        # Up to twice the largest weight (a half-point above it), on a 0.01 grid: presets'
+        # weights (3.0, 0.5), truth weights (0.15, 0.02) and fitted shares (0.29) all fit.
+        top = max(1.0, math.ceil(4 * max(weights.values())) / 2)
         for name in weighable:
             self._add_control(
                 name,
                 float_slider(
-                    process.competency(name).title, weights.get(name, 0.0), 0.0, top, 0.1
+                    process.competency(name).title, weights.get(name, 0.0), 0.0, top, 0.01
                 ),
                 group="weights",
             )
@@ -163,7 +166,7 @@ class WeightExplorer(Explorer):
     def _figure_parts(self) -> list[go.Figure]:
         return [
             plots.score_distribution_figure(self.result, bins=self.bins),
-            plots.decision_swing_figure(self.swing),
+            plots.decision_swing_figure(self.swing, titles=self.process),
         ]
 
     def _readout(self) -> list[tuple[str, str, float, Any]]:

@@ -27,7 +27,7 @@ from ..io import load_profiles
 from ..spec import Process, Profile
 from ..transcript import debrief_transcript, transcript_text
 from ..validation import check_int
-from ._base import Explorer, dropdown, float_slider, heading, number, percent
+from ._base import Explorer, dropdown, float_slider, heading, number, percent, snap
 
 __all__ = ["WhatIfExplorer"]
 
@@ -123,7 +123,7 @@ class WhatIfExplorer(Explorer):
         for comp in process.competencies:
             self._add_control(
                 comp.name,
-                float_slider(comp.title, scale.center, scale.min, scale.max, 0.5, ".1f"),
+                float_slider(comp.title, scale.center, scale.min, scale.max, 0.1, ".1f"),
                 group="levels",
             )
         return [
@@ -146,9 +146,12 @@ class WhatIfExplorer(Explorer):
         state = self.profile_state(name)
         with self._quietly():
             self._controls["profile"].value = name
-            self._controls["framing"].value = state["framing"]
+            self._set_control("framing", state["framing"])
             for comp, level in state["levels"].items():
-                self._controls[f"levels.{comp}"].value = level
+                self._set_control(f"levels.{comp}", level)
+
+    def _set_control(self, key: str, value: float) -> None:
+        self._controls[key].value = snap(self._controls[key], value)
 
     def set_state(self, **changes: Any) -> None:
         """Change settings; a new ``profile`` loads its levels first, then the others apply.
@@ -209,8 +212,8 @@ class WhatIfExplorer(Explorer):
     # ------------------------------------------------------------------ views
     def _figure_parts(self) -> list[go.Figure]:
         return [
-            plots.contributions_figure(self.waterfall),
-            plots.tipping_points_figure(self.tipping),
+            plots.contributions_figure(self.waterfall, titles=self.process),
+            plots.tipping_points_figure(self.tipping, titles=self.process),
         ]
 
     def _readout(self) -> list[tuple[str, str, float, Any]]:
