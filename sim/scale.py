@@ -175,8 +175,9 @@ class Scale:
         """What an interviewer writes for ``points``: on the step, clipped to ``[min, max]``.
 
         The one definition of a written score (scores, overall views, what is said
-        after anchoring or peeking). Rounds half to even between two steps (a
-        measure-zero event for continuous perceived scores).
+        after anchoring or peeking). A value half-way between two steps (to within
+        :data:`LATTICE_TOLERANCE` of a step) is written as the upper one: an
+        overall view that averages a 6 and a 7 is a 7.
 
         Parameters
         ----------
@@ -189,7 +190,10 @@ class Scale:
         """
         x = np.asarray(points, dtype=float)
         if self.step:
-            steps = np.clip(np.rint((x - self.min) / self.step), 0, self.n_steps)
+            # Half-way values (an overall view of 6 and 7) round up, decided with a slack far
+            # above floating-point error so that every derivation rounds them alike.
+            steps = np.floor((x - self.min) / self.step + (0.5 + LATTICE_TOLERANCE))
+            steps = np.clip(steps, 0, self.n_steps)
             out = self.min + steps * self.step
         else:
             out = np.clip(x, self.min, self.max)
