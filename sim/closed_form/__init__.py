@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..engine import simulate
 from ..errors import fail
 from ..model import LinearModel, compile_model
 from ..spec import Pool, Process, Profile
@@ -27,13 +28,13 @@ from .decisions import (
     gaussian_decisions,
     has_linear_score,
 )
-from .lattice import exact_obstacle, written_law
 from .gaussian import (
     clipped_normal_moments,
     orthant_batch,
     orthant_probability,
     trivariate_normal_cdf,
 )
+from .lattice import exact_obstacle, written_law
 
 __all__ = [
     "MIXTURE_LIMIT",
@@ -95,7 +96,7 @@ class HireProbability:
     draws: int = 0
 
     def describe(self) -> str:
-        """The hire probability with its method, e.g. ``"0.412 ± 0.002 (Monte Carlo, 200,000 draws)"``."""
+        """Hire probability and method, e.g. ``"0.412 ± 0.002 (Monte Carlo, 200,000 draws)"``."""
         if self.method == "monte_carlo":
             return f"{self.hire:.3f} ± {self.error:.3f} (Monte Carlo, {self.draws:,} draws)"
         kind = "Gaussian closed form" if self.method == "gaussian" else "exact on the scale"
@@ -239,11 +240,8 @@ def monte_carlo_probability(
     process: Process, candidate: Profile | Pool, draws: int = MC_DRAWS, rng: int = 0
 ) -> HireProbability:
     """Outcome probabilities of ``candidate`` estimated from ``draws`` simulated debriefs."""
-    from ..engine import simulate  # the engine sits below; imported here to keep one entry
-
     check_int("draws", draws, 100)
     result = simulate(process, candidate, n=draws, rng=rng, keep="decisions")
-    scale = process.scale
     hire = float(result.hired.mean())
     hold = float((result.decision == 2).mean())
     score = result.score[result.reached]

@@ -194,7 +194,7 @@ def _convolve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _decide(built: _Structure, total: np.ndarray, low: int) -> tuple[float, float]:
-    """Hire and hold probabilities from the passing mass on the lattice (absolute start ``low``)."""
+    """Hire and hold probabilities from the passing mass on the lattice (starting at ``low``)."""
     index = low + np.arange(total.size)
     if built.noise > 0:  # discretion: the manager reads the aggregate with noise
         score = index / built.denominator + built.bias
