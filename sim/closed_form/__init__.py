@@ -34,7 +34,7 @@ from .gaussian import (
     orthant_probability,
     trivariate_normal_cdf,
 )
-from .lattice import exact_obstacle, written_law
+from .lattice import exact_obstacle, written_law, written_laws
 
 __all__ = [
     "MIXTURE_LIMIT",
@@ -44,6 +44,7 @@ __all__ = [
     "contributions",
     "effective_aggregate_weights",
     "exact_obstacle",
+    "expected_said",
     "expected_score_weights",
     "expected_spoken_map",
     "gaussian_decisions",
@@ -56,6 +57,7 @@ __all__ = [
     "score_weights",
     "trivariate_normal_cdf",
     "written_law",
+    "written_laws",
 ]
 
 #: Monte Carlo draws of :func:`hire_probability` where no exact answer exists.
@@ -258,6 +260,21 @@ def monte_carlo_probability(
     )
 
 
+def expected_said(process: Process, perceived_mean: np.ndarray) -> np.ndarray:
+    """Expected value (S,) of what the committee counts of each judgment, z units.
+
+    The expected perceived scores themselves when the committee counts latent
+    scores; the expected counted values on the scale (written scores, or label
+    values) from :func:`written_law` where it is exact; otherwise ``None``.
+    """
+    mean = np.asarray(perceived_mean, dtype=float)
+    if not compile_model(process).on_scale:
+        return mean
+    if exact_obstacle(process) is not None:
+        return None
+    return process.scale.to_z(written_law(process, mean).expected_counted)
+
+
 def score_weights(process: Process) -> tuple[np.ndarray, float]:
     """Weights (S,) and shift (z) of the expected score every contribution table splits.
 
@@ -287,7 +304,12 @@ def contributions(process: Process, profile: Profile) -> pd.DataFrame:
         (effective share of the score; sums to 1), ``level`` (the profile's
         true level, points), ``expected_view`` (the committee's expected view,
         points, with leniency, halo and framing), ``contribution`` (points;
-        ``weight * (expected_view - threshold)``). Under ``discretion`` with a
+        ``weight * (expected_view - threshold)``); on the scale (``aggregate:
+        written`` or ``labels``) the expected view is of what the committee
+        counts (expected written scores or label values, exact), so the table
+        sums to the ``aggregate_mean`` of :func:`hire_probability`; where that is
+        not exact (anchoring, peeking, ...) the latent expectation is used
+        instead. Under ``discretion`` with a
         non-zero ``manager_bias`` a last row ``manager_bias`` (weight 0, level
         and view NaN) holds the bias. Contributions sum exactly to the rule's
         expected score minus the threshold, where the score is what the rule
@@ -313,6 +335,9 @@ def contributions(process: Process, profile: Profile) -> pd.DataFrame:
     scale = process.scale
     theta = profile.theta(process)
     mean_s = m.perceived_mean(theta, profile.framing)
+    said = expected_said(process, mean_s)
+    # On the scale without an exact law (anchoring, peeking...): the latent expectation.
+    mean_s = mean_s if said is None else said
     # Peeking and anchoring move weight between slots (early speakers gain influence).
     weights, shift = score_weights(process)
     rows = []
