@@ -299,9 +299,10 @@ def _build(process: Process) -> _Structure | str:
     shares, total = scaled
     # The lattice holds total * aggregate: raw weights times values, no normalising division
     # (whose numerator would enter every denominator).
-    denominator = 1
-    for f in [*shares, *(v for row in values for v in row)]:
-        denominator = math.lcm(denominator, f.denominator)
+    # A product of two fractions is whole over the product of their denominators' lcms.
+    denominator = math.lcm(*(f.denominator for f in shares)) * math.lcm(
+        *(v.denominator for row in values for v in row)
+    )
     if denominator > 10**9:
         return f"the aggregate's lattice would exceed {MAX_LATTICE:,} points"
     integer = np.array(
