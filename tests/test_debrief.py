@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from helpers import assert_binomial
+from helpers import assert_binomial, latent
 from scipy import stats
 
 import sim
@@ -31,6 +31,19 @@ from sim.debrief import (
 from sim.model import compile_model
 from sim.theory import cascade_probabilities, condorcet_majority
 
+# This module is about the latent Gaussian model (issue 10: presets aggregate what is written).
+pytestmark = pytest.mark.usefixtures("latent_presets")
+
+
+@pytest.fixture(scope="session")
+def amex() -> sim.Process:
+    return latent(sim.io.load_process("amex_ai_pm_2026"))
+
+
+@pytest.fixture(scope="session")
+def amazon() -> sim.Process:
+    return latent(sim.io.load_process("amazon_style_loop"))
+
 
 def with_debrief(process: sim.Process, **changes: object) -> sim.Process:
     return replace(process, debrief=replace(process.debrief, **changes))
@@ -38,7 +51,7 @@ def with_debrief(process: sim.Process, **changes: object) -> sim.Process:
 
 @pytest.fixture(scope="module")
 def google() -> sim.Process:
-    return sim.load_process("google_style_committee")
+    return latent(sim.load_process("google_style_committee"))
 
 
 @pytest.fixture(scope="module")
