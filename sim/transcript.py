@@ -164,7 +164,14 @@ def debrief_transcript(
         rows += _sentences(process, plan, out, int(q), position)
         speakers.append(_speaker(process, plan, out, int(q), position))
     frame = pd.DataFrame(rows, columns=_COLUMNS)
-    frame.attrs = {
+    frame.attrs = _attrs(process, profile, seed, note, plan, out, stage, speakers)
+    return frame
+
+
+def _attrs(process, profile, seed, note, plan, out, stage, speakers) -> dict[str, Any]:
+    """The transcript's settings and outcome (``frame.attrs``)."""
+    reached = stage == len(process.rounds)
+    return {
         **_settings(process, profile, seed, note),
         "stage": "debrief" if reached else process.rounds[stage].name,
         "speakers": speakers,
@@ -176,7 +183,6 @@ def debrief_transcript(
         if out.cascade_after is None or not reached or out.cascade_after[0] < 0
         else int(out.cascade_after[0]),
     }
-    return frame
 
 
 _COLUMNS = [

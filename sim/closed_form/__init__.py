@@ -189,6 +189,13 @@ def hire_probability(
     m: LinearModel = compile_model(process)
     if m.on_scale:
         return _on_scale_probability(process, candidate, draws, rng)
+    return _gaussian_probability(process, m, candidate)
+
+
+def _gaussian_probability(
+    process: Process, m: LinearModel, candidate: Profile | Pool
+) -> HireProbability:
+    """The latent closed form: orthant probabilities of the Gaussian decision scores."""
     mean_s, cov_s = perceived_moments(process, candidate)
     # One Gaussian component per speaking order (one unless the order is random).
     hire = hold = first = second = 0.0
