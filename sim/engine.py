@@ -485,6 +485,13 @@ def _check_same_ratings(old: Process, new: Process) -> None:
         issues.append("interviewers")
     if (old.scale.center, old.scale.points_per_sd) != (new.scale.center, new.scale.points_per_sd):
         issues.append("scale")
+    # The stored stages came from gates on what was written: the same writing, the same gates.
+    writing = [
+        (p.scale.min, p.scale.max, p.scale.step, p.debrief.aggregate == "latent")
+        for p in (old, new)
+    ]
+    if any(r.gate is not None for r in old.rounds) and writing[0] != writing[1]:
+        issues.append("debrief.aggregate")
     for name in ("evidence_minutes", "pool", "truth"):
         if getattr(old, name) != getattr(new, name):
             issues.append(name)

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .spec import Pool, Process
+from .spec import LATTICE_TOLERANCE, Pool, Process, category_index
 from .validation import check_type
 
 __all__ = [
@@ -77,6 +77,34 @@ class LinearModel:
     pool_chol: np.ndarray  # (K, K) lower Cholesky factor of the pool covariance
     truth_weights: np.ndarray  # (K,) scaled so that Y has unit variance in the pool
     truth_noise: float  # SD of the scaled performance noise
+    aggregate: str = "latent"  # what the committee counts: "written", "labels" or "latent"
+    tolerance: float = 0.0  # z: slack of comparisons of on-scale values with a line
+    label_values: np.ndarray | None = None  # (L,) z value of each label ("labels" only)
+
+    @property
+    def on_scale(self) -> bool:
+        """Whether judgments are written on the scale (``aggregate`` is not ``"latent"``)."""
+        return self.aggregate != "latent"
+
+    def write(self, z: np.ndarray) -> np.ndarray:
+        """What is written for perceived (or anchored, or peeked) scores ``z`` (z units).
+
+        The one derivation of a written score in z: :meth:`sim.spec.Scale.written`
+        (on the step, within the bounds) unless the committee counts latent
+        scores, where the perceived score is what counts.
+        """
+        return self.process.scale.written_z(z) if self.on_scale else z
+
+    def counted(self, spoken: np.ndarray) -> np.ndarray:
+        """What the committee counts (n, S) for spoken judgments (n, S), z units.
+
+        Each label's value under ``aggregate: labels`` (the label from the
+        rater's own cut points applied to the spoken, written score); the spoken
+        judgment itself otherwise.
+        """
+        if self.label_values is None:
+            return spoken
+        return self.label_values[category_index(spoken, self.label_cuts)]
 
     @property
     def n_slots(self) -> int:
@@ -290,6 +318,13 @@ def _build(process: Process) -> LinearModel:
         pool_chol=_cholesky_psd(process.pool.covariance),
         truth_weights=truth_weights,
         truth_noise=truth_noise,
+        aggregate=debrief.aggregate,
+        tolerance=0.0
+        if debrief.aggregate == "latent"
+        else float(scale.to_z(LATTICE_TOLERANCE, relative=True)),
+        label_values=np.asarray(scale.to_z(np.array(scale.label_value_table)))
+        if debrief.aggregate == "labels"
+        else None,
     )
     weights = aggregate_weights(model, model.competency_weights, model.interviewer_weights)
     model.aggregate_weights[:] = weights

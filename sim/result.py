@@ -225,8 +225,11 @@ class Result:
         """One row per rating actually given (tidy).
 
         Columns: ``candidate``, ``round``, ``interviewer``, ``competency``,
-        ``perceived`` (z), ``points`` (continuous), ``score`` (whole points on
-        the scale), ``label`` (the rater's verbal judgment).
+        ``perceived`` (z), ``points`` (continuous), ``score`` (the written
+        score: on the scale's step within its bounds, :meth:`sim.spec.Scale.written`;
+        integers on a whole-point scale), ``label`` (the rater's verbal judgment,
+        from their own cut points applied to the written score; to the perceived
+        score under ``aggregate: latent``).
 
         Raises
         ------
@@ -239,7 +242,10 @@ class Result:
         cand, slot = np.nonzero(~np.isnan(perceived))
         z = perceived[cand, slot]
         points = scale.to_points(z)
-        label_idx = category_index(z, m.label_cuts[slot])
+        written = scale.written(points)
+        # The label comes from the rater's own cut points applied to what they wrote.
+        label_idx = category_index(m.write(z), m.label_cuts[slot])
+        whole = scale.step == 1 and float(scale.min).is_integer()
         rounds = [r.name for r in self.process.rounds]
         comps = list(self.process.competency_names)
         people = sorted(set(m.seat_interviewer))
@@ -252,7 +258,7 @@ class Result:
                 "competency": pd.Categorical.from_codes(m.slot_competency[slot], comps),
                 "perceived": z,
                 "points": points,
-                "score": scale.score(points).astype(int),
+                "score": written.astype(int) if whole else written,
                 "label": pd.Categorical.from_codes(label_idx, list(scale.labels)),
             }
         )

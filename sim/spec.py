@@ -21,9 +21,12 @@ from typing import Any
 import numpy as np
 
 from .errors import SpecError
+from .scale import LATTICE_TOLERANCE, Scale, category_index
 from .validation import Z_LIMIT, Checker, check_type, process_issues
 
 __all__ = [
+    "AGGREGATES",
+    "LATTICE_TOLERANCE",
     "PROTOCOLS",
     "RULES",
     "SPEAKING_ORDERS",
@@ -37,6 +40,7 @@ __all__ = [
     "Round",
     "Scale",
     "Truth",
+    "category_index",
 ]
 
 #: Decision rules the debrief understands (see :mod:`sim.debrief` for each one).
@@ -54,6 +58,9 @@ RULES: tuple[str, ...] = (
 SPEAKING_ORDERS: tuple[str, ...] = ("seniority", "reverse_seniority", "listed", "random")
 #: Debrief protocols: views stated aloud in turn, or independent written views first.
 PROTOCOLS: tuple[str, ...] = ("spoken", "written_first")
+#: What the committee aggregates: the written scores (on the scale), each verbal label's
+#: value on the scale, or the latent perceived scores (the Gaussian teaching model).
+AGGREGATES: tuple[str, ...] = ("written", "labels", "latent")
 #: What a public voter does when their signal exactly offsets the votes so far.
 TIE_RULES: tuple[str, ...] = ("coin", "own_signal")
 
@@ -65,135 +72,6 @@ def _set(obj: Any, **values: Any) -> None:
 
 def _frozen_map(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping))
-
-
-# --------------------------------------------------------------------------- scale
-def category_index(values: Any, cuts: Any) -> Any:
-    """Index of the category each value falls in: the number of cut points at or below it.
-
-    The one cut-point lookup of the project (labels, recommendations, own cut points).
-
-    Parameters
-    ----------
-    values : float or ndarray, shape (...)
-    cuts : ndarray, shape (C,) or (..., C)
-        Increasing cut points, broadcast against ``values[..., None]``.
-
-    Returns
-    -------
-    int or ndarray of int, shape (...)
-        In ``[0, C]``.
-
-    Examples
-    --------
-    >>> category_index(6.5, [4.5, 6.5, 8.5]), category_index([1.0, 9.0], [4.5, 6.5, 8.5]).tolist()
-    (2, [0, 3])
-    """
-    index = (np.asarray(values, dtype=float)[..., None] >= np.asarray(cuts, dtype=float)).sum(-1)
-    return int(index) if np.ndim(index) == 0 else index
-
-
-@dataclass(frozen=True)
-class Scale:
-    """The rating scale: latent z-scores become points, verbal labels and recommendations.
-
-    ``points = center + points_per_sd * z``; a score is ``points`` rounded and
-    clipped to ``[min, max]``. Label and recommendation cut points are in points:
-    a value at or above ``label_cuts[i]`` earns ``labels[i + 1]``.
-
-    Examples
-    --------
-    >>> scale = Scale()
-    >>> scale.to_points(1.0), scale.to_z(8.5)
-    (7.0, 2.0)
-    >>> scale.label(7.2), scale.recommendation(5.0)
-    ('strong', 'No')
-    """
-
-    min: float = 1.0
-    max: float = 10.0
-    center: float = 5.5
-    points_per_sd: float = 1.5
-    labels: tuple[str, ...] = ("weak", "mixed", "strong", "exceptional")
-    label_cuts: tuple[float, ...] = (4.5, 6.5, 8.5)
-    recommendations: tuple[str, ...] = ("Strong No", "No", "Yes", "Strong Yes")
-    recommendation_cuts: tuple[float, ...] = (4.0, 5.5, 7.0)
-
-    def __post_init__(self) -> None:
-        c = Checker()
-        low = c.number("min", self.min)
-        high = c.number("max", self.max)
-        center = c.number("center", self.center)
-        per_sd = c.number("points_per_sd", self.points_per_sd, low=0.0, low_open=True)
-        if low is not None and high is not None and high <= low:
-            c.add("max", f"must be greater than min ({low:g})", self.max)
-        elif None not in (center, low, high) and not low < center < high:
-            bounds = f"({low:g}, {high:g})"
-            c.add("center", f"must lie strictly between min and max {bounds}", center)
-        before = len(c.issues)
-        labels = c.names("labels", self.labels)
-        labels_ok = len(c.issues) == before
-        recs = c.names("recommendations", self.recommendations)
-        recs_ok = len(c.issues) == before
-        if labels_ok and len(labels) < 2:
-            c.add("labels", "needs at least two labels", self.labels)
-        if recs_ok and (len(recs) < 2 or len(recs) % 2):
-            c.add("recommendations", "needs an even number (>= 2): half no, half yes", list(recs))
-        # Cut counts follow the names; when a name is bad, only check the cuts' order.
-        label_cuts = c.increasing(
-            "label_cuts", self.label_cuts, len(labels) - 1 if labels_ok else None
-        )
-        rec_cuts = c.increasing(
-            "recommendation_cuts", self.recommendation_cuts, len(recs) - 1 if recs_ok else None
-        )
-        c.raise_if_any()
-        _set(
-            self,
-            min=low,
-            max=high,
-            center=center,
-            points_per_sd=per_sd,
-            labels=labels,
-            recommendations=recs,
-            label_cuts=label_cuts,
-            recommendation_cuts=rec_cuts,
-        )
-
-    def to_z(self, points: Any, *, relative: bool = False) -> Any:
-        """Convert points of this scale to the latent z-scale.
-
-        With ``relative=True`` the values are differences (a band, a bias, an SD):
-        only the spread is divided out, not the centre.
-        """
-        shift = 0.0 if relative else self.center
-        z = (np.asarray(points, dtype=float) - shift) / self.points_per_sd
-        return float(z) if np.ndim(z) == 0 else z
-
-    def to_points(self, z: Any, *, relative: bool = False) -> Any:
-        """Convert latent z-scores to (continuous, unclipped) points.
-
-        With ``relative=True`` the values are differences in z (see :meth:`to_z`).
-        """
-        shift = 0.0 if relative else self.center
-        points = shift + self.points_per_sd * np.asarray(z, dtype=float)
-        return float(points) if np.ndim(points) == 0 else points
-
-    def score(self, points: Any) -> Any:
-        """Round points to whole scores clipped to ``[min, max]``."""
-        return np.clip(np.rint(points), self.min, self.max)
-
-    def label(self, points: float) -> str:
-        """Verbal judgment for a score in points, with the scale's default cut points."""
-        return self.labels[int(category_index(points, self.label_cuts))]
-
-    def recommendation(self, points: float) -> str:
-        """Overall recommendation for a score in points, with the default cut points."""
-        return self.recommendations[int(category_index(points, self.recommendation_cuts))]
-
-    @property
-    def yes_cut(self) -> float:
-        """Points at which a recommendation turns from a "no" to a "yes"."""
-        return self.recommendation_cuts[len(self.recommendations) // 2 - 1]
 
 
 # --------------------------------------------------------------------------- parts
@@ -359,6 +237,13 @@ class Debrief:
         earlier rounds before it is submitted.
     tie_rule : str
         ``public_vote``: one of :data:`TIE_RULES`.
+    aggregate : str
+        One of :data:`AGGREGATES`: what the committee counts. ``"written"`` (the
+        default): the scores as written on the scale (on its step, within its
+        bounds); views, recommendations, gates, anchoring and peeking all act on
+        on-scale values. ``"labels"``: each judgment counts at its label's value
+        (:attr:`Scale.label_value_table`). ``"latent"``: the continuous perceived
+        scores (the Gaussian teaching model, with exact closed forms).
     """
 
     threshold: float
@@ -380,6 +265,7 @@ class Debrief:
     protocol: str = "spoken"
     peeking: float = 0.0
     tie_rule: str = "coin"
+    aggregate: str = "written"
 
     def __post_init__(self) -> None:
         c = Checker()
@@ -422,7 +308,11 @@ class Debrief:
                 )
         else:
             values["speaking_order"] = c.names("speaking_order", self.speaking_order)
-        for key, allowed in (("protocol", PROTOCOLS), ("tie_rule", TIE_RULES)):
+        for key, allowed in (
+            ("protocol", PROTOCOLS),
+            ("tie_rule", TIE_RULES),
+            ("aggregate", AGGREGATES),
+        ):
             if getattr(self, key) not in allowed:
                 c.add(key, f"must be one of {', '.join(allowed)}", getattr(self, key))
         if self.rule == "veto" and not self.veto:

@@ -116,10 +116,13 @@ def debrief_transcript(
     DataFrame
         One row per stated judgment: ``position`` (speaking turn, from 1),
         ``speaker``, ``role``, ``round``, ``competency`` (title), ``weight``
-        (share of the aggregate), ``written`` and ``spoken`` (points),
-        ``score`` (whole points of the spoken judgment), ``label`` (the
-        speaker's verbal judgment) and ``sentence`` ("Strategic alignment:
-        strong"). Empty when the candidate left at a gate. ``frame.attrs``
+        (share of the aggregate), ``written`` and ``spoken`` (points; on the
+        scale unless the committee counts latent scores), ``score`` (the
+        written score of the spoken judgment), ``counted`` (what the committee
+        counts: the spoken score, or its label's value under ``aggregate:
+        labels``), ``term`` (``weight * counted``: the terms sum to the
+        aggregate), ``label`` (the speaker's verbal judgment) and ``sentence``
+        ("Strategic alignment: strong"). Empty when the candidate left at a gate. ``frame.attrs``
         holds the rest: ``speakers`` (per speaker: written and spoken views and
         recommendations, vote), ``aggregate``, ``score``, ``threshold``,
         ``decision``, ``reason`` and the settings. Render with
@@ -161,7 +164,14 @@ def debrief_transcript(
         rows += _sentences(process, plan, out, int(q), position)
         speakers.append(_speaker(process, plan, out, int(q), position))
     frame = pd.DataFrame(rows, columns=_COLUMNS)
-    frame.attrs = {
+    frame.attrs = _attrs(process, profile, seed, note, plan, out, stage, speakers)
+    return frame
+
+
+def _attrs(process, profile, seed, note, plan, out, stage, speakers) -> dict[str, Any]:
+    """The transcript's settings and outcome (``frame.attrs``)."""
+    reached = stage == len(process.rounds)
+    return {
         **_settings(process, profile, seed, note),
         "stage": "debrief" if reached else process.rounds[stage].name,
         "speakers": speakers,
@@ -173,12 +183,11 @@ def debrief_transcript(
         if out.cascade_after is None or not reached or out.cascade_after[0] < 0
         else int(out.cascade_after[0]),
     }
-    return frame
 
 
 _COLUMNS = [
     "position", "speaker", "role", "round", "competency", "weight",
-    "written", "spoken", "score", "label", "sentence",
+    "written", "spoken", "score", "counted", "term", "label", "sentence",
 ]  # fmt: skip
 
 
@@ -193,6 +202,8 @@ def _sentences(
         spoken = float(_points(process, out.spoken[0, j]))
         label = scale.labels[int(category_index(out.spoken[0, j], m.label_cuts[j]))]
         title = process.competencies[m.slot_competency[j]].title
+        weight = float(plan.aggregate_weights[j])
+        counted = float(_points(process, out.counted[0, j]))
         rows.append(
             {
                 "position": position,
@@ -200,10 +211,12 @@ def _sentences(
                 "role": person.role,
                 "round": process.rounds[m.slot_round[j]].title,
                 "competency": title,
-                "weight": float(plan.aggregate_weights[j]),
+                "weight": weight,
                 "written": float(_points(process, out.written[0, j])),
                 "spoken": spoken,
-                "score": int(scale.score(spoken)),
+                "score": scale.written(spoken),
+                "counted": counted,
+                "term": weight * counted,
                 "label": label,
                 "sentence": f"{title}: {label}",
             }
@@ -249,6 +262,8 @@ def _settings(process: Process, profile: Profile, seed: int | None, note: str) -
         "peeking": d.peeking,
         "threshold": d.threshold,
         "hold_band": d.hold_band,
+        "aggregate_of": d.aggregate,
+        "scale": {"min": process.scale.min, "max": process.scale.max, "step": process.scale.step},
     }
 
 
@@ -264,6 +279,17 @@ def transcript_dict(frame: pd.DataFrame) -> dict[str, Any]:
     data = dict(_check_frame(frame).attrs)
     data["sentences"] = frame.to_dict("records")
     return data
+
+
+def _number_format(attrs: dict[str, Any]) -> Any:
+    """How a score is printed: with the decimals of the scale's step (2 when continuous)."""
+    step = float(attrs.get("scale", {}).get("step", 0.0) or 0.0)
+    if attrs.get("aggregate_of") == "latent" or step == 0:
+        return lambda x: f"{x:5.2f}"
+    decimals = 0
+    while decimals < 6 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-9:
+        decimals += 1
+    return lambda x: f"{x:{3 + decimals + (decimals > 0)}.{decimals}f}"
 
 
 def transcript_text(frame: pd.DataFrame) -> str:
@@ -285,24 +311,34 @@ def transcript_text(frame: pd.DataFrame) -> str:
         lines.append(f"Decision: {a['decision']} - {a['reason']}")
         return "\n".join(lines)
     width = max(len(s) for s in frame["sentence"]) if len(frame) else 0
+    num = _number_format(a)
+    labels = a.get("aggregate_of") == "labels"
     for speaker in a["speakers"]:
         lines.append("")
         lines.append(f"{speaker['position']}. {speaker['role']} [{speaker['speaker']}]")
         mine = frame[frame["speaker"] == speaker["speaker"]]
         for row in mine.itertuples():
+            counts = f"counts {row.counted:.2f} " if labels else ""
             lines.append(
-                f"   {row.sentence:<{width}}  written {row.written:5.2f}  spoken {row.spoken:5.2f}"
+                f"   {row.sentence:<{width}}  written {num(row.written)}  spoken "
+                f"{num(row.spoken)}  {counts}x {row.weight:.4f} = {row.term:.4f}"
             )
         overall = (
             f"   Overall: {speaker['spoken_recommendation']} "
-            f"(written {speaker['written_view']:.2f} {speaker['written_recommendation']}, "
-            f"spoken {speaker['spoken_view']:.2f} {speaker['spoken_recommendation']})"
+            f"(written {num(speaker['written_view'])} {speaker['written_recommendation']}, "
+            f"spoken {num(speaker['spoken_view'])} {speaker['spoken_recommendation']})"
         )
         if speaker["vote"] is not None:
             overall += f"; votes {speaker['vote']}"
         lines.append(overall)
     lines.append("")
-    lines.append(f"Aggregate: {a['aggregate']:.2f} points (threshold {a['threshold']:g})")
+    what = {"labels": "weighted label values", "latent": "weighted latent points"}.get(
+        a.get("aggregate_of", ""), "weighted written scores"
+    )
+    lines.append(
+        f"Aggregate ({what}, the sum of the terms): {a['aggregate']:.4f} points "
+        f"(threshold {a['threshold']:g})"
+    )
     if a["rule"] in ("median", "trimmed_mean", "discretion"):
         lines.append(f"Rule's score: {a['score']:.2f} points")
     lines.append(f"Decision: {a['decision']} - {a['reason']}")

@@ -40,3 +40,10 @@ def one_line_error(proc: subprocess.CompletedProcess[str], code: int, fragment: 
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("hiring-sim") and ": error: " in lines[0], lines[0]
     assert fragment in lines[0], lines[0]
+
+
+def latent(process):
+    """``process`` deciding on latent perceived scores (the Gaussian teaching model)."""
+    from dataclasses import replace
+
+    return replace(process, debrief=replace(process.debrief, aggregate="latent"))

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from helpers import latent
 from scipy import stats
 
 import sim
@@ -22,12 +23,26 @@ from sim.closed_form import orthant_batch
 from sim.debrief import gaussian_decisions
 from sim.model import compile_model
 
+# This module is about the latent Gaussian model (issue 10: presets aggregate what is written).
+pytestmark = pytest.mark.usefixtures("latent_presets")
+
+
+@pytest.fixture(scope="session")
+def amex() -> sim.Process:
+    return latent(sim.io.load_process("amex_ai_pm_2026"))
+
+
+@pytest.fixture(scope="session")
+def amazon() -> sim.Process:
+    return latent(sim.io.load_process("amazon_style_loop"))
+
+
 PRESETS = ("amex_ai_pm_2026", "amazon_style_loop")
 
 
 def all_profiles():
     for preset in PRESETS:
-        process = sim.load_process(preset)
+        process = latent(sim.load_process(preset))
         for name, profile in sim.load_profiles(preset, process=process).items():
             yield pytest.param(process, profile, id=f"{preset}:{name}")
 
@@ -87,7 +102,7 @@ def test_waterfall_parts_name_their_source(amex, amex_profiles):
 @pytest.mark.parametrize("seed", range(20))
 @pytest.mark.parametrize("preset", PRESETS)
 def test_debrief_weights_match_the_core_decision(preset, seed):
-    process = sim.load_process(preset)
+    process = latent(sim.load_process(preset))
     rng = np.random.default_rng(seed)
     names, people_names = process.competency_names, process.interviewer_names
     comp = dict(zip(names, rng.uniform(0, 3, len(names)).tolist(), strict=True))

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from helpers import latent
 from scipy import stats
 
 import sim
@@ -22,6 +23,20 @@ from sim.analysis.sensitivity import (
     n_classes,
     ranking,
 )
+
+# This module is about the latent Gaussian model (issue 10: presets aggregate what is written).
+pytestmark = pytest.mark.usefixtures("latent_presets")
+
+
+@pytest.fixture(scope="session")
+def amex() -> sim.Process:
+    return latent(sim.io.load_process("amex_ai_pm_2026"))
+
+
+@pytest.fixture(scope="session")
+def amazon() -> sim.Process:
+    return latent(sim.io.load_process("amazon_style_loop"))
+
 
 delta_module = pytest.importorskip("SALib.analyze.delta")
 
@@ -110,7 +125,7 @@ def test_shapley_enumeration_matches_permutation_definition():
 
 @pytest.mark.parametrize("preset", ["amex_ai_pm_2026", "amazon_style_loop"])
 def test_exact_indices_are_a_variance_decomposition(preset):
-    process = sim.load_process(preset)
+    process = latent(sim.load_process(preset))
     s1, shapley, variance = exact_aggregate_indices(process)
     assert shapley.sum() == pytest.approx(1.0, abs=1e-12)
     assert (shapley >= -1e-12).all() and (s1 >= -1e-12).all()

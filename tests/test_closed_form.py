@@ -6,13 +6,27 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from helpers import assert_binomial
+from helpers import assert_binomial, latent
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
 import sim
 from sim.model import compile_model
+
+# This module is about the latent Gaussian model (issue 10: presets aggregate what is written).
+pytestmark = pytest.mark.usefixtures("latent_presets")
+
+
+@pytest.fixture(scope="session")
+def amex() -> sim.Process:
+    return latent(sim.io.load_process("amex_ai_pm_2026"))
+
+
+@pytest.fixture(scope="session")
+def amazon() -> sim.Process:
+    return latent(sim.io.load_process("amazon_style_loop"))
+
 
 SEEDS = range(30)
 N = 20_000
@@ -215,7 +229,7 @@ def gaussian_variants(process: sim.Process):
 
 @pytest.mark.parametrize("preset", PRESETS)
 def test_contributions_sum_to_the_expected_score_for_every_gaussian_rule(preset: str) -> None:
-    process = sim.load_process(preset)
+    process = latent(sim.load_process(preset))
     profiles = sim.load_profiles(preset, process=process).values()
     from sim.debrief import gaussian_decisions
 

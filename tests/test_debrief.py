@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from helpers import assert_binomial
+from helpers import assert_binomial, latent
 from scipy import stats
 
 import sim
@@ -31,6 +31,19 @@ from sim.debrief import (
 from sim.model import compile_model
 from sim.theory import cascade_probabilities, condorcet_majority
 
+# This module is about the latent Gaussian model (issue 10: presets aggregate what is written).
+pytestmark = pytest.mark.usefixtures("latent_presets")
+
+
+@pytest.fixture(scope="session")
+def amex() -> sim.Process:
+    return latent(sim.io.load_process("amex_ai_pm_2026"))
+
+
+@pytest.fixture(scope="session")
+def amazon() -> sim.Process:
+    return latent(sim.io.load_process("amazon_style_loop"))
+
 
 def with_debrief(process: sim.Process, **changes: object) -> sim.Process:
     return replace(process, debrief=replace(process.debrief, **changes))
@@ -38,7 +51,7 @@ def with_debrief(process: sim.Process, **changes: object) -> sim.Process:
 
 @pytest.fixture(scope="module")
 def google() -> sim.Process:
-    return sim.load_process("google_style_committee")
+    return latent(sim.load_process("google_style_committee"))
 
 
 @pytest.fixture(scope="module")
@@ -603,28 +616,28 @@ Rule: consensus; threshold 3, hold band 0.15
 Protocol: spoken; speaking order: seniority; anchoring 0.3; senior pull 0.2; peeking 0
 
 1. Leadership interviewer [interviewer_leadership]
-   Leadership: good                 written  3.17  spoken  3.17
-   Overall: Yes (written 3.17 Yes, spoken 3.17 Yes)
+   Leadership: good                 written  3.17  spoken  3.17  x 0.2353 = 0.7452
+   Overall: Yes (written  3.17 Yes, spoken  3.17 Yes)
 
 2. Problem-solving interviewer [interviewer_gca]
-   General cognitive ability: good  written  3.43  spoken  3.35
-   Overall: Strong Yes (written 3.43 Strong Yes, spoken 3.35 Strong Yes)
+   General cognitive ability: good  written  3.43  spoken  3.35  x 0.1412 = 0.4732
+   Overall: Strong Yes (written  3.43 Strong Yes, spoken  3.35 Strong Yes)
 
 3. Googleyness interviewer [interviewer_googleyness]
-   Googleyness: good                written  2.18  spoken  2.50
-   Overall: Yes (written 2.18 No, spoken 2.50 Yes)
+   Googleyness: good                written  2.18  spoken  2.50  x 0.2353 = 0.5888
+   Overall: Yes (written  2.18 No, spoken  2.50 Yes)
 
 4. Phone screener [phone_screener]
-   General cognitive ability: good  written  2.54  spoken  2.64
-   Role-related knowledge: good     written  2.93  spoken  3.04
-   Overall: Yes (written 2.67 Yes, spoken 2.77 Yes)
+   General cognitive ability: good  written  2.54  spoken  2.64  x 0.0706 = 0.1864
+   Role-related knowledge: good     written  2.93  spoken  3.04  x 0.0588 = 0.1786
+   Overall: Yes (written  2.67 Yes, spoken  2.77 Yes)
 
 5. Role-knowledge interviewer [interviewer_rrk]
-   Role-related knowledge: good     written  3.45  spoken  3.30
-   General cognitive ability: good  written  3.45  spoken  3.30
-   Overall: Strong Yes (written 3.45 Strong Yes, spoken 3.30 Strong Yes)
+   Role-related knowledge: good     written  3.45  spoken  3.30  x 0.1176 = 0.3885
+   General cognitive ability: good  written  3.45  spoken  3.30  x 0.1412 = 0.4659
+   Overall: Strong Yes (written  3.45 Strong Yes, spoken  3.30 Strong Yes)
 
-Aggregate: 3.03 points (threshold 3)
+Aggregate (weighted latent points, the sum of the terms): 3.0266 points (threshold 3)
 Decision: Hold - aggregate 3.03 is within 0.15 of the threshold 3: more information needed"""
 
 
@@ -646,7 +659,7 @@ def test_transcript_frame(amazon: sim.Process) -> None:
     frame = debrief_transcript(process, profile, rng=3)
     assert list(frame.columns) == [
         "position", "speaker", "role", "round", "competency", "weight",
-        "written", "spoken", "score", "label", "sentence",
+        "written", "spoken", "score", "counted", "term", "label", "sentence",
     ]  # fmt: skip
     assert len(frame) == compile_model(amazon).n_slots
     assert frame["position"].is_monotonic_increasing

@@ -14,12 +14,27 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from helpers import latent
 
 import sim
 from sim import analysis
 from sim.closed_form import MIXTURE_LIMIT, expected_score_weights, gaussian_decisions
 from sim.model import aggregate_weights, compile_model, view_weights
 from sim.rules import debrief_plan, default_manager
+
+# This module is about the latent Gaussian model (issue 10: presets aggregate what is written).
+pytestmark = pytest.mark.usefixtures("latent_presets")
+
+
+@pytest.fixture(scope="session")
+def amex() -> sim.Process:
+    return latent(sim.io.load_process("amex_ai_pm_2026"))
+
+
+@pytest.fixture(scope="session")
+def amazon() -> sim.Process:
+    return latent(sim.io.load_process("amazon_style_loop"))
+
 
 PRESETS = ("amex_ai_pm_2026", "amazon_style_loop", "google_style_committee")
 RULES = ("weighted_mean", "trimmed_mean", "veto", "consensus", "discretion")
@@ -33,7 +48,7 @@ DYNAMICS = {
 
 
 def variant(name: str, rule: str, dynamics: dict) -> sim.Process | None:
-    process = sim.load_process(name)
+    process = latent(sim.load_process(name))
     d = process.debrief
     changes: dict = {"rule": rule, **dynamics}
     manager = default_manager(process)
@@ -122,7 +137,7 @@ def test_discretion_with_self_weight_and_bias_regression(amex: sim.Process) -> N
 @pytest.mark.parametrize("preset", PRESETS)
 def test_weights_have_one_derivation(preset: str) -> None:
     """The model, the debrief plan and the analyses' batch path derive weights alike."""
-    process = sim.load_process(preset)
+    process = latent(sim.load_process(preset))
     m = compile_model(process)
     plan = debrief_plan(process)
     # Raw defaults come from the spec: 0 for an unlisted competency, 1 for an interviewer.

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from helpers import latent
 from scipy import stats
 
 import sim
@@ -19,6 +20,19 @@ from sim.analysis.reliability import _single_rater_reliability
 from sim.closed_form import orthant_batch, trivariate_normal_cdf
 from sim.io import data_dir
 from sim.theory import spearman_brown
+
+# This module is about the latent Gaussian model (issue 10: presets aggregate what is written).
+pytestmark = pytest.mark.usefixtures("latent_presets")
+
+
+@pytest.fixture(scope="session")
+def amex() -> sim.Process:
+    return latent(sim.io.load_process("amex_ai_pm_2026"))
+
+
+@pytest.fixture(scope="session")
+def amazon() -> sim.Process:
+    return latent(sim.io.load_process("amazon_style_loop"))
 
 
 # --------------------------------------------------------------------------- trivariate orthant
@@ -81,7 +95,7 @@ def test_framing_effect_with_a_near_duplicate_veto_column() -> None:
     ``framing_effect`` (the fast batch path) must give the closed form's answer: the
     old 64-node rule gave .69674 against .69624.
     """
-    amex = sim.load_process("amex_ai_pm_2026")
+    amex = latent(sim.load_process("amex_ai_pm_2026"))
     weights = dict(amex.debrief.competency_weights)
     weights.update(motivation=1.0, culture_fit=1.01, dollar_impact=0.99)
     process = replace(
@@ -152,7 +166,7 @@ def test_preset_comment_states_the_reliabilities_its_numbers_give(preset: str) -
     match = _STATED.search(text)
     assert match, f"{preset}: no 'single-rater reliabilities .xx-.yy' comment"
     low, high = (float(f"0.{g}") for g in match.groups())
-    process = sim.load_process(preset)
+    process = latent(sim.load_process(preset))
     spread = float(np.std([p.leniency for p in process.interviewers]))
     values = [
         _single_rater_reliability(

@@ -14,13 +14,23 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from ..closed_form import HireProbability, gaussian_decisions, hire_probability, score_weights
+from ..closed_form import (
+    HireProbability,
+    exact_obstacle,
+    expected_said,
+    gaussian_decisions,
+    hire_probability,
+    score_weights,
+    written_laws,
+)
+from ..closed_form.lattice import reweighted_hire, seat_masses
 from ..errors import SpecError, fail
 from ..model import compile_model
 from ..spec import Process, Profile
@@ -48,6 +58,8 @@ NONE_WITHIN_SCALE = "none within the scale"
 _GRID = 161  # grid points used to bracket roots before brentq refines them
 _MAX_SCORES = 3  # exact (Owen's T / one quadrature) up to here; Genz beyond is far too slow
 _SLOW_GRID = 41  # the same when every point rebuilds the process (non-plain debriefs)
+_SCALE_GRID = 13  # the same for the exact law of on-scale scores (about 1 ms a point)
+_SCALE_WEIGHT_GRID = 21  # ... and for its weight changes (about 10 ms a point)
 
 
 class _Candidate:
@@ -73,7 +85,24 @@ class _Candidate:
         self.comp_w, self.person_w = m.competency_weights, m.interviewer_weights
         # The rule's expected score (its weights, and the manager's bias under discretion).
         self.score_weights, self.score_shift = score_weights(process)
+        # What the committee is expected to count of each judgment (z): the expected
+        # perceived score, or on the scale the expected written score or label value.
+        said = expected_said(process, self.mean_s)
+        self.said = self.mean_s if said is None else said
+        self.on_scale = m.on_scale
         if not probabilities:  # expected scores only (contributions): any rule will do
+            return
+        if self.on_scale:
+            obstacle = exact_obstacle(process)
+            if obstacle is not None:
+                raise fail(
+                    "process.debrief",
+                    f"has no exact hire probability on the scale ({obstacle}); what sways "
+                    "the decision needs one: use sim.simulate, or aggregate: latent",
+                    process.debrief.aggregate,
+                )
+            self.components, self.plain = [], False
+            self.masses = seat_masses(process, self.mean_s)  # what weight changes keep
             return
         self.components = gaussian_decisions(process)  # SpecError for non-Gaussian rules
         scores = max(part.weights.shape[1] for _, part in self.components)
@@ -89,12 +118,18 @@ class _Candidate:
 
     def hire(self, mean_s: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """Hire probability for perceived means (m, S) or (S,): the mixture, or given weights."""
+        if self.on_scale:  # the exact law of on-scale scores (sim.closed_form.written_laws)
+            return written_laws(self.process, mean_s)["hire"]
         if weights is not None:
             return hire_probability_batch(self.model, mean_s, weights, self.cov_s)
         return mixture_hire_probability(self.components, mean_s, self.cov_s)
 
     def hire_with(self, process: Process) -> float:
         """Hire probability of this profile under a modified debrief of the same process."""
+        if self.on_scale:  # exact only: NaN (no sign) where the lattice does not fit
+            if exact_obstacle(process) is not None:
+                return math.nan
+            return hire_probability(process, self.profile).hire
         return float(
             mixture_hire_probability(gaussian_decisions(process), self.mean_s, self.cov_s)[0]
         )
@@ -177,14 +212,14 @@ def contribution_waterfall(process: Process, profile: Profile) -> pd.DataFrame:
     table = pd.concat(frames, ignore_index=True)[_WATERFALL_COLUMNS]
     table.attrs["threshold"] = float(process.debrief.threshold)
     table.attrs["aggregate_mean"] = float(
-        scale.to_points(c.mean_s @ c.score_weights + c.score_shift)
+        scale.to_points(c.said @ c.score_weights + c.score_shift)
     )
     return table
 
 
 _WATERFALL_COLUMNS = [
     "group", "name", "weight", "expected_view", "level", "leniency", "halo", "framing",
-    "contribution",
+    "scale", "contribution",
 ]  # fmt: skip
 
 
@@ -202,9 +237,11 @@ def _slot_parts(c: _Candidate) -> dict[str, np.ndarray]:
         "leniency": points(w * m.offset),
         "halo": points(w * halo_part),
         "framing": points(w * c.phi * m.framing),
-        "contribution": points(w * (c.mean_s - m.threshold)),
+        # Rounding to the scale's step and clipping to its bounds (0 for latent scores).
+        "scale": points(w * (c.said - c.mean_s)),
+        "contribution": points(w * (c.said - m.threshold)),
         "weight": w,
-        "view": w * scale.to_points(c.mean_s),
+        "view": w * scale.to_points(c.said),
     }
 
 
@@ -263,6 +300,14 @@ def _refine(f: Callable[[float], float], bracket: tuple[float, float], target: f
     return float(optimize.brentq(lambda x: f(x) - target, a, b, xtol=1e-12))
 
 
+def _has_effect(c: _Candidate, loading: np.ndarray) -> bool:
+    """Whether moving a level (its loading on every slot, (S,)) moves any decision score."""
+    if c.on_scale:
+        gates = c.model.gate_weights
+        return bool(np.any(loading[c.score_weights > 0]) or np.any(loading @ gates))
+    return any(np.any(loading @ part.weights) for _, part in c.components)
+
+
 def _tipping_points(c: _Candidate, target: float) -> pd.DataFrame:
     process, m, scale = c.process, c.model, c.process.scale
     p_now = float(c.hire(c.mean_s)[0])
@@ -275,17 +320,19 @@ def _tipping_points(c: _Candidate, target: float) -> pd.DataFrame:
         def at(z: float, k: int = k, loading: np.ndarray = loading) -> float:
             return float(c.hire(c.mean_s + (z - c.theta[k]) * loading)[0])
 
-        if not any(np.any(loading @ part.weights) for _, part in c.components):
+        if not _has_effect(c, loading):
             rows.append((name, level_now, p_now, math.nan, math.nan, "no effect"))
             continue
         # Search away from the current level in both directions; keep the nearer root.
-        up = np.linspace(c.theta[k], hi, _GRID)
-        down = np.linspace(c.theta[k], lo, _GRID)
+        # The exact law on the scale costs ~1 ms an evaluation: a coarser bracketing grid.
+        size = _SCALE_GRID if c.on_scale else _GRID
+        up = np.linspace(c.theta[k], hi, size)
+        down = np.linspace(c.theta[k], lo, size)
         shifts = np.concatenate([up, down]) - c.theta[k]
         probs = c.hire(c.mean_s[None, :] + shifts[:, None] * loading[None, :])
         brackets = [
             _bracket(grid, vals, target)
-            for grid, vals in ((up, probs[:_GRID]), (down, probs[_GRID:]))
+            for grid, vals in ((up, probs[:size]), (down, probs[size:]))
         ]
         found = [b for b in brackets if b is not None]
         if not found:
@@ -349,7 +396,8 @@ def _weights_stability(c: _Candidate) -> pd.DataFrame:
     hired = p_now >= 0.5
     agg_now = c.score_weights
     # t in [0, 1) maps to a raw weight ref * t / (1 - t): t = 1/2 is the current weight.
-    t_grid = np.linspace(0.0, 1.0, _GRID if c.plain else _SLOW_GRID)[:-1]
+    size = _GRID if c.plain else _SCALE_WEIGHT_GRID if c.on_scale else _SLOW_GRID
+    t_grid = np.linspace(0.0, 1.0, size)[:-1]
     rows = []
     groups = (
         ("competency", process.competency_names, c.comp_w),
@@ -373,6 +421,12 @@ def _weights_stability(c: _Candidate) -> pd.DataFrame:
                 person = table if group == "interviewer" else c.person_w
                 if c.plain:
                     return c.hire(c.mean_s, debrief_weights(m, comp, person))
+                if c.on_scale:  # the same ratings, other lattice positions
+                    rows = table.shape[0]
+                    comp = np.broadcast_to(comp, (rows, c.comp_w.size))
+                    person = np.broadcast_to(person, (rows, c.person_w.size))
+                    pairs = zip(comp, person, strict=True)
+                    return np.array([reweighted_hire(process, c.masses, a, b) for a, b in pairs])
                 return np.array([_rebuilt(c, group, row) for row in table])
 
             def prob(t: float, batch=batch) -> float:
@@ -384,8 +438,9 @@ def _weights_stability(c: _Candidate) -> pd.DataFrame:
             # The crossing nearest to the current weight, each way.
             bracket_up = _bracket(t_grid[up], probs[up], 0.5)
             bracket_down = _bracket(t_grid[down][::-1], probs[down][::-1], 0.5)
-            t_up = math.nan if bracket_up is None else _refine(prob, bracket_up, 0.5)
-            t_down = math.nan if bracket_down is None else _refine(prob, bracket_down, 0.5)
+            refine = _refine_short if c.on_scale else _refine
+            t_up = math.nan if bracket_up is None else refine(prob, bracket_up, 0.5)
+            t_down = math.nan if bracket_down is None else refine(prob, bracket_down, 0.5)
             lower = math.nan if math.isnan(t_down) else ref * t_down / (1 - t_down)
             upper = math.nan if math.isnan(t_up) else ref * t_up / (1 - t_up)
             rows.append(
@@ -401,6 +456,31 @@ def _weights_stability(c: _Candidate) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _refine_short(
+    f: Callable[[float], float], bracket: tuple[float, float], target: float
+) -> float:
+    """Bisection of ``f - target`` on short fractions (t = i / 1280), for the exact lattice.
+
+    On the scale the hire probability jumps where a lattice atom crosses the line,
+    and its exact law needs weights that are short fractions: bisect on those, to
+    a bracket of 1/1280 in t, and return its midpoint.
+    """
+    a, b = sorted(bracket)
+    fa = f(a) - target
+    for _ in range(5):
+        mid = float(Fraction((a + b) / 2).limit_denominator(1280))
+        if mid in (a, b):
+            break
+        fm = f(mid) - target
+        if math.isnan(fm):
+            break
+        if np.sign(fm) == np.sign(fa):
+            a, fa = mid, fm
+        else:
+            b = mid
+    return (a + b) / 2
 
 
 def _rebuilt(c: _Candidate, group: str, weights: np.ndarray) -> float:
@@ -464,6 +544,8 @@ def _framing(c: _Candidate) -> pd.DataFrame:
     mean_s = c.mean_s[None, :] + (values - c.phi)[:, None] * m.framing[None, :]
     probs = c.hire(mean_s)
     w = c.score_weights
+    if c.on_scale:  # what the committee is expected to count, on the scale
+        mean_s = np.array([expected_said(process, row) for row in mean_s])
     table = pd.DataFrame(
         {
             "framing": values,

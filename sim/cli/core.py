@@ -165,6 +165,9 @@ def cmd_what_if(args: argparse.Namespace) -> int:
         "reach_debrief": exact.reach_debrief if exact else None,
         "aggregate_mean": exact.aggregate_mean if exact else None,
         "aggregate_sd": exact.aggregate_sd if exact else None,
+        "method": exact.method if exact else None,
+        "error": exact.error if exact else None,
+        "aggregate_of": process.debrief.aggregate,
         "closed_form_note": no_closed_form or None,
         "monte_carlo": {"n": args.n, "seed": args.seed, "hire_rate": mc, "se": se},
         "contributions": [
@@ -179,7 +182,10 @@ def cmd_what_if(args: argparse.Namespace) -> int:
     if changes:
         print("  changed: " + ", ".join(f"{k}={v:g}" for k, v in changes.items()))
     if exact is not None:
-        print(f"  hire probability (closed form)  {exact.hire:.4g}")
+        print(
+            f"  hire probability  {exact.describe()}"
+            f"  [committee counts: {process.debrief.aggregate}]"
+        )
     else:
         print(f"  hire probability (closed form)  n/a: {no_closed_form}")
     print(f"  hire rate (Monte Carlo, n={args.n:,})  {mc:.4g} +/- {se:.2g} (SE)")

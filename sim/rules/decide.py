@@ -103,7 +103,11 @@ class DebriefOutcome:
     order : ndarray of int, shape (n, Q)
         Speaker index at each speaking position.
     written, spoken : ndarray, shape (n, S)
-        Scores as submitted and as stated aloud.
+        Scores as submitted and as stated aloud (on the scale unless the
+        committee counts latent scores: :meth:`sim.model.LinearModel.write`).
+    counted : ndarray, shape (n, S)
+        What the committee counts of each judgment: the spoken score, or its
+        label's value under ``aggregate: labels`` (the same array otherwise).
     written_view, spoken_view : ndarray, shape (n, Q)
         Each speaker's overall view (competency-weighted mean).
     written_yes, spoken_yes : ndarray of bool, shape (n, Q)
@@ -113,7 +117,7 @@ class DebriefOutcome:
     cascade_after : ndarray of int, shape (n,), or None
         Votes after which a cascade began (-1: none); ``public_vote`` only.
     aggregate : ndarray, shape (n,)
-        Weighted mean of the spoken judgments.
+        Weighted mean of the counted judgments.
     score : ndarray, shape (n,)
         What the rule compares with the threshold (the aggregate for vote rules).
     decision, reason : ndarray of int8, shape (n,)
@@ -125,6 +129,7 @@ class DebriefOutcome:
     order: np.ndarray
     written: np.ndarray
     spoken: np.ndarray
+    counted: np.ndarray
     written_view: np.ndarray
     spoken_view: np.ndarray
     written_yes: np.ndarray
@@ -175,18 +180,23 @@ def run_debrief(
     needs = needs or (plan.public and plan.tie_rule == "coin")
     if needs and draws is None:
         raise fail("draws", "are needed for this debrief (random order, coins or discretion)")
-    written = perceived if plan.written_map is None else perceived @ plan.written_map
+    m = plan.model
+    written = m.write(perceived)
+    if plan.written_map is not None:
+        written = m.write(written @ plan.written_map)
     order = speaking_orders(plan, n, None if draws is None else draws[:, _ORDER])
     # A fixed order is spoken column by column (the fast path of `speak`).
     spoken, written_view, spoken_view = speak(
         plan, written, plan.order if plan.order is not None else order
     )
-    written_yes = written_view >= plan.yes_cut
-    spoken_yes = written_yes if spoken_view is written_view else spoken_view >= plan.yes_cut
-    aggregate = spoken @ plan.aggregate_weights
+    yes_cut = plan.yes_cut - m.tolerance
+    written_yes = written_view >= yes_cut
+    spoken_yes = written_yes if spoken_view is written_view else spoken_view >= yes_cut
+    counted = m.counted(spoken)
+    aggregate = counted @ plan.aggregate_weights
     votes = cascade_after = None
     if plan.rule in SCORE_RULES:
-        score = _score(plan, spoken, spoken_view, aggregate, draws)
+        score = _score(plan, counted, spoken_view, aggregate, draws)
         decision, reason = _on_score(plan, score)
     else:
         score = aggregate
@@ -198,6 +208,7 @@ def run_debrief(
         order=order,
         written=written,
         spoken=spoken,
+        counted=counted,
         written_view=written_view,
         spoken_view=spoken_view,
         written_yes=written_yes,
@@ -243,11 +254,13 @@ def _score(
 def _on_score(plan: DebriefPlan, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Decision and reason codes of a score rule: hire line, hold band."""
     margin = score - plan.threshold
-    hire = margin >= plan.hold_band
+    # On-scale aggregates lie on a lattice: a sum equal to the line counts as at the line.
+    slack = plan.model.tolerance
+    hire = margin >= plan.hold_band - slack
     decision = np.where(hire, HIRE, NO_HIRE).astype(np.int8)
     reason = np.where(hire, ABOVE, BELOW).astype(np.int8)
     if plan.hold_band > 0:
-        held = np.abs(margin) < plan.hold_band
+        held = ~hire & (margin > slack - plan.hold_band)
         decision[held] = HOLD
         reason[held] = IN_BAND
     return decision, reason
@@ -310,6 +323,8 @@ def funnel(model: LinearModel, perceived: np.ndarray) -> np.ndarray:
     ----------
     model : LinearModel
     perceived : ndarray, shape (n, S)
+        Perceived scores (z); gates act on what is written of them
+        (:meth:`sim.model.LinearModel.write`).
 
     Returns
     -------
@@ -319,9 +334,10 @@ def funnel(model: LinearModel, perceived: np.ndarray) -> np.ndarray:
     n_rounds = len(model.process.rounds)
     stage = np.full(perceived.shape[0], n_rounds, dtype=np.int8)
     if model.gate_cuts.size:
-        gates = perceived @ model.gate_weights
+        gates = model.write(perceived) @ model.gate_weights
+        cuts = model.gate_cuts - model.tolerance
         for g in range(model.gate_cuts.size):
-            leaves = (stage == n_rounds) & (gates[:, g] < model.gate_cuts[g])
+            leaves = (stage == n_rounds) & (gates[:, g] < cuts[g])
             stage[leaves] = model.gate_rounds[g]
     return stage
 

@@ -87,7 +87,10 @@ def speak(
     ----------
     plan : DebriefPlan
     written : ndarray, shape (n, S)
-        Written scores (z).
+        Written scores (z). Views and anchored judgments are written on the
+        scale (:meth:`sim.model.LinearModel.write`) unless the committee counts
+        latent scores; an anchored judgment moves by its speaker's (continuous)
+        move toward the anchor, the mean of the views already spoken as said.
     order : ndarray of int, shape (Q,) or (n, Q)
         One order for every row, or one per row.
 
@@ -98,7 +101,8 @@ def speak(
         Each speaker's overall view before and after anchoring (the same array
         when nothing anchors).
     """
-    views = written @ plan.speaker_view
+    write = plan.model.write  # views and anchored judgments are said on the scale too
+    views = write(written @ plan.speaker_view)
     if plan.alpha == 0:
         return written, views, views
     n, q_count = views.shape
@@ -113,7 +117,7 @@ def speak(
         view = views[:, q] if fixed else views[rows, q]
         if t > 0:
             move = plan.alpha * (total / weight - view)
-            view = view + move
+            view = write(view + move)
             if fixed:
                 shift[:, q] = move
             else:
@@ -124,4 +128,4 @@ def speak(
             spoken_views[rows, q] = view
         total = total + plan.pull[q] * view
         weight = weight + plan.pull[q]
-    return written + shift[:, plan.slot_speaker], views, spoken_views
+    return write(written + shift[:, plan.slot_speaker]), views, spoken_views

@@ -138,9 +138,14 @@ class DebriefRoom(Explorer):
         seed = int(self._controls["seed"].value)
         self.transcript: pd.DataFrame = debrief_transcript(process, profile, rng=seed)
         try:
-            self.probability: HireProbability | None = hire_probability(process, profile)
+            # Anchoring on the scale has no exact law: a quick Monte Carlo, its error shown.
+            self.probability: HireProbability | None = hire_probability(
+                process, profile, draws=_DRAWS
+            )
             written = replace(process, debrief=replace(process.debrief, protocol="written_first"))
-            self.written_first: HireProbability | None = hire_probability(written, profile)
+            self.written_first: HireProbability | None = hire_probability(
+                written, profile, draws=_DRAWS
+            )
         except SpecError:  # a rule with no closed form: the transcript still speaks
             self.probability = self.written_first = None
 
@@ -156,8 +161,13 @@ class DebriefRoom(Explorer):
         return [
             ("decision", "This debrief decides", a["decision"], str),
             ("aggregate", "Aggregate (points)", a["aggregate"], number),
-            ("hire_probability", "Hire probability, these dynamics", p, percent),
-            ("hire_probability_written_first", "…with written views first", w, percent),
+            ("hire_probability", "Hire probability, these dynamics", p, _shown(self.probability)),
+            (
+                "hire_probability_written_first",
+                "…with written views first",
+                w,
+                _shown(self.written_first),
+            ),
         ]
 
     def _update_views(self) -> None:
@@ -168,3 +178,14 @@ class DebriefRoom(Explorer):
             f"{html.escape(a['reason'])}</div>"
             f'<pre style="font-size:0.85em;line-height:1.3">{text}</pre>'
         )
+
+
+#: Monte Carlo draws of the room's hire probabilities where no exact law exists.
+_DRAWS = 20_000
+
+
+def _shown(p: HireProbability | None) -> Any:
+    """Percent, with the Monte Carlo standard error when the probability is estimated."""
+    if p is None or p.method != "monte_carlo":
+        return percent
+    return lambda v: f"{percent(v)} ± {100 * p.error:.1f} % (Monte Carlo, {p.draws:,})"

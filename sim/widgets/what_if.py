@@ -219,7 +219,7 @@ class WhatIfExplorer(Explorer):
     def _readout(self) -> list[tuple[str, str, float, Any]]:
         p, mc = self.probability, self.monte_carlo
         items = [
-            ("hire_probability", "Hire probability (exact)", p.hire, percent),
+            ("hire_probability", _method_label(p), p.hire, _with_error(p)),
             ("reach_debrief", "Reaches the debrief", p.reach_debrief, percent),
             ("aggregate_mean", "Expected aggregate (points)", p.aggregate_mean, number),
             ("threshold", "Threshold (points)", self.process.debrief.threshold, number),
@@ -243,6 +243,20 @@ class WhatIfExplorer(Explorer):
             '<p style="color:#555">The same seed for every setting, so a change you see is '
             f'your setting\'s.</p><pre style="font-size:0.85em;line-height:1.3">{text}</pre>'
         )
+
+
+def _method_label(p: HireProbability) -> str:
+    """The readout's label: how the hire probability was computed."""
+    if p.method == "monte_carlo":
+        return f"Hire probability (Monte Carlo, {p.draws:,} draws)"
+    return "Hire probability (exact)"
+
+
+def _with_error(p: HireProbability) -> Any:
+    """Format a hire probability with its standard error when it has one."""
+    if p.method != "monte_carlo":
+        return percent
+    return lambda v: f"{percent(v)} ± {100 * p.error:.1f} %"
 
 
 def _profile_map(
