@@ -101,7 +101,8 @@ class Scale:
         low = c.number("min", self.min)
         high = c.number("max", self.max)
         center = c.number("center", self.center)
-        per_sd = c.number("points_per_sd", self.points_per_sd, low=0.0, low_open=True)
+        # Below ~1e-6 points per SD every written score sits ~1e6 SDs out: overflow, no meaning.
+        per_sd = c.number("points_per_sd", self.points_per_sd, low=1e-6)
         if low is not None and high is not None and high <= low:
             c.add("max", f"must be greater than min ({low:g})", self.max)
         elif None not in (center, low, high) and not low < center < high:

@@ -98,6 +98,9 @@ def make_process(seed: int) -> Truth:
         "interviewers": people,
         "rounds": rounds,
         "debrief": {
+            # The estimators recover the latent model's parameters (labels from continuous
+            # perceived points), so the truth decides on latent scores.
+            "aggregate": "latent",
             "rule": "discretion",
             "threshold": THRESHOLD,
             "manager_noise": MANAGER_NOISE,
