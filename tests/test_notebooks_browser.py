@@ -94,6 +94,7 @@ def run_headless(path: Path, workdir: Path, attempts: int = 2) -> dict:
         except TimeoutError:
             if attempt == attempts - 1:
                 raise
+            print(f"\n{path.name}: the headless run stalled; trying again")
             continue
         probe = _probe_of(_stdout(nb.cells[-1]))
         return {"probe": probe, "guide": guide_numbers.numbers_of(nb.cells)}
