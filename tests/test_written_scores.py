@@ -186,7 +186,7 @@ def test_no_exact_structure_falls_back_to_monte_carlo_with_its_error():
 
 def test_sway_uses_the_same_answer():
     process = sim.load_process("amex_ai_pm_2026")
-    profile = sim.load_profiles("amex_ai_pm_2026")["high_impact_negotiator"]
+    profile = sim.load_profiles("amex_ai_pm_2026")["impact_framer"]
     tips = sim.analysis.tipping_points(process, profile)
     level = tips.loc["dollar_impact", "tipping_level"]
     assert not math.isnan(level)

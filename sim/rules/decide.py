@@ -193,7 +193,12 @@ def run_debrief(
     written_yes = written_view >= yes_cut
     spoken_yes = written_yes if spoken_view is written_view else spoken_view >= yes_cut
     counted = m.counted(spoken)
-    aggregate = counted @ plan.aggregate_weights
+    if m.on_scale:
+        # On-scale aggregates sit on a lattice (and on histogram edges): a row-wise pairwise
+        # sum gives the same bits for a row whatever the batch around it, unlike BLAS.
+        aggregate = (counted * plan.aggregate_weights).sum(axis=1)
+    else:
+        aggregate = counted @ plan.aggregate_weights
     votes = cascade_after = None
     if plan.rule in SCORE_RULES:
         score = _score(plan, counted, spoken_view, aggregate, draws)
