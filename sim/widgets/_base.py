@@ -474,12 +474,14 @@ def int_slider(description: str, value: int, low: int, high: int) -> widgets.Int
 def dropdown(description: str, options: Any, value: Any) -> widgets.Dropdown:
     """A labelled drop-down; a bare name is shown as people read it (``"weighted mean"``).
 
-    The explorer's state keeps the name (``"weighted_mean"``): options are
-    ``(label, name)`` pairs.
+    The explorer's state keeps the name (``"weighted_mean"``): options become
+    ``(label, name)`` pairs when a label differs from its name.
     """
-    pairs = [o if isinstance(o, tuple) else (human(o), o) for o in options]
+    options = list(options)
+    if any(not isinstance(o, tuple) and human(o) != str(o) for o in options):
+        options = [o if isinstance(o, tuple) else (human(o), o) for o in options]
     return widgets.Dropdown(
-        options=pairs, value=value, description=description, style=_STYLE, layout=_LAYOUT
+        options=options, value=value, description=description, style=_STYLE, layout=_LAYOUT
     )
 
 
