@@ -529,7 +529,9 @@ def _revealed_rule(
         what = f"revealed share {_pm(raw, se, '')}".rstrip()
         if raw < 0:
             what += ", negative: set to 0"
-        doc.add(4, c, float(w), note(what))
+        # Two decimals of a share: far inside its SE (about .05), and short fractions keep
+        # the committee's written aggregate on a small exact lattice (sim.hire_probability).
+        doc.add(4, c, round(float(w), 2), note(what))
 
 
 def _write_pool(doc: _Doc, res: CalibrationResult, pool: dict[str, Any]) -> None:
