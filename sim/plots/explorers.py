@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from ..errors import fail
 from ..result import Result
+from ..scale import LATTICE_TOLERANCE
 from ..validation import check_int
 from ._base import (
     COLORS,
@@ -53,6 +54,11 @@ def score_distribution_figure(result: Result, bins: int = 40) -> go.Figure:
     hired = result.hired[reached]
     success = result.success[reached]
     threshold = result.process.debrief.threshold
+    if result.process.debrief.aggregate != "latent":
+        # Scores on the lattice sit exactly on bin edges (the threshold is one): count them
+        # on the side the decision puts them (it compares with the same tolerance), whatever
+        # their last bit.
+        score = score + LATTICE_TOLERANCE
     if score.size:
         low, high = float(score.min()), float(score.max())
     else:
