@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from scipy import stats
 
 # Two-sided false-failure probability of one binomial comparison; with a few hundred
@@ -47,3 +48,35 @@ def latent(process):
     from dataclasses import replace
 
     return replace(process, debrief=replace(process.debrief, aggregate="latent"))
+
+
+# --------------------------------------------------------------------------- browsers
+#: Debian's Chromium (never a downloaded browser), and how the browser tests start it.
+CHROMIUM = Path(os.environ.get("HIRING_SIM_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def require_browser() -> None:
+    """Skip (fail in CI) unless Chromium and Playwright are here."""
+    reason = None
+    if not CHROMIUM.is_file():
+        reason = f"{CHROMIUM} not found (apt-get install -y chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "playwright is not installed (pip install -e '.[test]')"
+    if reason is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"browser test cannot run in CI: {reason}")
+    pytest.skip(f"browser test skipped: {reason}")

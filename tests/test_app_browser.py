@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import CHROMIUM, CHROMIUM_ARGS, require_browser
 
 import sim
 
@@ -39,17 +40,6 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(os.environ.get("HIRING_SIM_ARTIFACTS", ROOT / "test-artifacts"))
-CHROMIUM = Path(os.environ.get("HIRING_SIM_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PROCESS, POOL, SEED = "amex_ai_pm_2026", 20_000, 2026  # the app's default seed
 BINS = 40  # WeightExplorer's default
 DISTRIBUTION_TRACES = 4  # the score distribution's bars come first in the explorer's figure
@@ -57,22 +47,6 @@ READOUT = ".hcs-explorer-weights .hcs-readout"
 PLOT = ".hcs-figure-weights.js-plotly-plot"
 HANDLE = ".hcs-control-threshold .noUi-handle"
 TIMEOUT_MS = 120_000
-
-
-def _require_browser() -> None:
-    reason = None
-    if not CHROMIUM.is_file():
-        reason = f"{CHROMIUM} not found (apt-get install -y chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "playwright is not installed (pip install -e '.[test]')"
-    if reason is None:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"browser test cannot run in CI: {reason}")
-    pytest.skip(f"browser test skipped: {reason}")
 
 
 # --------------------------------------------------------------------------- the API side
@@ -221,7 +195,7 @@ def press_and_time(page, key: str) -> float:
 
 # --------------------------------------------------------------------------- the test
 def test_app_in_headless_chromium(tmp_path: Path) -> None:
-    _require_browser()
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     first = expected(sim.load_process(PROCESS).debrief.threshold)

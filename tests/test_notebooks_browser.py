@@ -34,6 +34,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import CHROMIUM, CHROMIUM_ARGS, require_browser
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,17 +43,6 @@ if os.environ.get("HIRING_SIM_NOTEBOOKS"):  # e.g. "02,05": a subset while devel
     _ONLY = os.environ["HIRING_SIM_NOTEBOOKS"].split(",")
     NOTEBOOKS = [p for p in NOTEBOOKS if p.name[:2] in _ONLY]
 ARTIFACTS = Path(os.environ.get("HIRING_SIM_ARTIFACTS", ROOT / "test-artifacts")) / "notebooks"
-CHROMIUM = Path(os.environ.get("HIRING_SIM_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TOKEN = "hcs-notebooks-test"
 TIMEOUT_MS = 180_000
 QUIET_S = 2.0  # the kernel must stay idle this long: late widget echoes would arrive by then
@@ -227,22 +217,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _require_browser() -> None:
-    reason = None
-    if not CHROMIUM.is_file():
-        reason = f"{CHROMIUM} not found (apt-get install -y chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "playwright is not installed (pip install -e '.[test]')"
-    if reason is None:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"browser test cannot run in CI: {reason}")
-    pytest.skip(f"browser test skipped: {reason}")
-
-
 # --------------------------------------------------------------------------- the page
 _KERNEL = "window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel"
 
@@ -362,7 +336,7 @@ def screenshots(page, name: str) -> list[Path]:
 
 @pytest.mark.browser
 def test_run_all_in_jupyterlab_matches_headless(tmp_path: Path, headless) -> None:
-    _require_browser()
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     started = time.perf_counter()
