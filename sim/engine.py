@@ -41,6 +41,7 @@ __all__ = [
     "decide",
     "iter_chunks",
     "redecide",
+    "redecisions",
     "simulate",
 ]
 
@@ -501,6 +502,41 @@ def _check_same_ratings(old: Process, new: Process) -> None:
             "differs from the simulated process; redecide re-uses its ratings, so only the "
             "debrief, cut points and seniority may change",
         )
+
+
+def redecisions(result: Result, processes: Sequence[Process]) -> list[np.ndarray]:
+    """The decisions (n,) of :func:`redecide` for each of several processes, and nothing else.
+
+    The stored ratings of the candidates who reached the debrief are gathered once
+    and each process's debrief runs on them; no Result is assembled. This is the
+    fast path of analyses that try many debriefs on one pool (decision swing).
+
+    Examples
+    --------
+    >>> import sim
+    >>> from dataclasses import replace
+    >>> amex = sim.load_process("amex_ai_pm_2026")
+    >>> base = sim.simulate(amex, n=2000, rng=1)
+    >>> stricter = replace(amex, debrief=replace(amex.debrief, threshold=8.0))
+    >>> same, strict = redecisions(base, [amex, stricter])
+    >>> bool((same == base.decision).all() and (strict == redecide(base, stricter).decision).all())
+    True
+    """
+    check_type("result", result, Result, "see sim.simulate")
+    perceived = result._require("perceived")
+    draws = result.debrief_draws
+    if draws is None:
+        raise fail("result.debrief_draws", "missing: simulate with keep='all'")
+    reached = result.reached
+    ratings, debrief_draws = np.nan_to_num(perceived[reached]), draws[reached]
+    out = []
+    for process in processes:
+        check_type("process", process, Process, "see sim.load_process")
+        _check_same_ratings(result.process, process)
+        decision = np.full(result.n, NO_HIRE, dtype=np.int8)
+        decision[reached] = run_debrief(process, ratings, debrief_draws).decision
+        out.append(decision)
+    return out
 
 
 def redecide(result: Result, process: Process) -> Result:

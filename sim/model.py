@@ -19,8 +19,10 @@ caches it.
 
 from __future__ import annotations
 
+import math
+import threading
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -153,8 +155,74 @@ def compile_model(process: Process) -> LinearModel:
     check_type("process", process, Process, "see sim.load_process")
     model = _MODELS.get(process)
     if model is None:
-        model = _build(process)
+        key = _rating_key(process)
+        known = _BY_RATINGS.get(key)
+        # A debrief variant (weights, threshold, rule...) of a compiled process shares
+        # its rating-side arrays: only the debrief's fields are derived again.
+        model = _build(process) if known is None else _with_debrief(known, process)
         _MODELS[process] = model
+        with _LOCK:
+            _BY_RATINGS.pop(key, None)
+            _BY_RATINGS[key] = model
+            while len(_BY_RATINGS) > _RATING_MODELS:
+                del _BY_RATINGS[next(iter(_BY_RATINGS))]
+    return model
+
+
+#: Compiled rating sides kept for debrief variants (a small, most-recent-last cache).
+_RATING_MODELS = 16
+_BY_RATINGS: dict[tuple, LinearModel] = {}
+_LOCK = threading.Lock()
+
+
+def _rating_key(process: Process) -> tuple:
+    """The identities of everything :func:`_build` reads of a process except its debrief.
+
+    A debrief variant made with ``dataclasses.replace(process, debrief=...)`` shares
+    these (immutable) objects; the cached model holds them, so no id is reused
+    while its entry lives. Equal but distinct objects merely miss the cache.
+    """
+    parts = (
+        process.competencies,
+        process.interviewers,
+        process.rounds,
+        process.pool,
+        process.truth,
+        process.scale,
+        process.evidence_minutes,
+    )
+    return tuple(id(part) for part in parts)
+
+
+def _with_debrief(model: LinearModel, process: Process) -> LinearModel:
+    """``model`` (same ratings) with the debrief fields of ``process``."""
+    return _debrief_part(replace(model, process=process), process)
+
+
+def _debrief_part(model: LinearModel, process: Process) -> LinearModel:
+    """Fill the fields of ``model`` that come from ``process.debrief`` (a new model)."""
+    scale, debrief = process.scale, process.debrief
+    model = replace(
+        model,
+        competency_weights=np.array(
+            [debrief.competency_weight(c) for c in process.competency_names]
+        ),
+        interviewer_weights=np.array(
+            [debrief.interviewer_weight(p) for p in process.interviewer_names]
+        ),
+        aggregate_weights=np.zeros(model.slot_round.size),
+        threshold=float(scale.to_z(debrief.threshold)),
+        hold_band=float(scale.to_z(debrief.hold_band, relative=True)),
+        aggregate=debrief.aggregate,
+        tolerance=0.0
+        if debrief.aggregate == "latent"
+        else float(scale.to_z(LATTICE_TOLERANCE, relative=True)),
+        label_values=np.asarray(scale.to_z(np.array(scale.label_value_table)))
+        if debrief.aggregate == "labels"
+        else None,
+    )
+    weights = aggregate_weights(model, model.competency_weights, model.interviewer_weights)
+    model.aggregate_weights[:] = weights
     return model
 
 
@@ -275,7 +343,7 @@ def draw_pool(
 
 # --------------------------------------------------------------------------- building
 def _build(process: Process) -> LinearModel:
-    scale, debrief = process.scale, process.debrief
+    scale = process.scale
     slots = _slots(process)
     slot_round, slot_seat, slot_comp, seat_round, seat_person = slots
     raters = [process.interviewer(seat_person[p]) for p in slot_seat]
@@ -296,13 +364,9 @@ def _build(process: Process) -> LinearModel:
         H=h,
         sigma=sigma,
         offset=np.array([person.leniency for person in raters]),
-        competency_weights=np.array(
-            [debrief.competency_weight(c) for c in process.competency_names]
-        ),
-        interviewer_weights=np.array(
-            [debrief.interviewer_weight(p) for p in process.interviewer_names]
-        ),
-        aggregate_weights=np.zeros(slot_round.size),
+        competency_weights=np.zeros(0),  # the debrief's fields: _debrief_part
+        interviewer_weights=np.zeros(0),
+        aggregate_weights=np.zeros(0),
         label_cuts=_z_cuts(scale, [p.label_cuts for p in raters], "label_cuts"),
         recommendation_cuts=_z_cuts(
             scale,
@@ -312,23 +376,14 @@ def _build(process: Process) -> LinearModel:
         gate_rounds=gate_rounds,
         gate_weights=gate_weights,
         gate_cuts=gate_cuts,
-        threshold=float(scale.to_z(debrief.threshold)),
-        hold_band=float(scale.to_z(debrief.hold_band, relative=True)),
+        threshold=math.nan,
+        hold_band=math.nan,
         pool_mean=np.array(process.pool.mean),
         pool_chol=_cholesky_psd(process.pool.covariance),
         truth_weights=truth_weights,
         truth_noise=truth_noise,
-        aggregate=debrief.aggregate,
-        tolerance=0.0
-        if debrief.aggregate == "latent"
-        else float(scale.to_z(LATTICE_TOLERANCE, relative=True)),
-        label_values=np.asarray(scale.to_z(np.array(scale.label_value_table)))
-        if debrief.aggregate == "labels"
-        else None,
     )
-    weights = aggregate_weights(model, model.competency_weights, model.interviewer_weights)
-    model.aggregate_weights[:] = weights
-    return model
+    return _debrief_part(model, process)
 
 
 def _slots(process: Process) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple]:

@@ -201,8 +201,25 @@ class Scale:
         return float(out) if np.ndim(out) == 0 else out
 
     def written_z(self, z: np.ndarray) -> np.ndarray:
-        """:meth:`written` on the latent scale: z in, z of the written score out."""
-        return self.to_z(self.written(self.to_points(z)))
+        """:meth:`written` on the latent scale: z in, z of the written score out.
+
+        The same operations as ``to_z(written(to_points(z)))`` in the same order (the
+        same bits), done in place on one array: this runs on every rating simulated.
+        """
+        if not self.step or np.ndim(z) == 0:
+            return self.to_z(self.written(self.to_points(z)))
+        x = np.multiply(z, self.points_per_sd, dtype=float)  # to_points
+        x += self.center
+        x -= self.min  # written: the step index, rounded half up, clipped
+        x /= self.step
+        x += 0.5 + LATTICE_TOLERANCE
+        np.floor(x, out=x)
+        np.clip(x, 0, self.n_steps, out=x)
+        x *= self.step
+        x += self.min
+        x -= self.center  # to_z
+        x /= self.points_per_sd
+        return x
 
     @cached_property
     def label_value_table(self) -> tuple[float, ...]:

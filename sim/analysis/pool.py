@@ -16,10 +16,11 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ..engine import redecide
+from ..engine import redecisions
 from ..errors import SpecError, fail
 from ..model import HIRE
 from ..result import Result
+from ..spec import Process
 from ..theory import bcg_utility, naylor_shine, taylor_russell
 
 __all__ = ["decision_quality", "decision_swing"]
@@ -73,22 +74,28 @@ def decision_swing(result: Result) -> pd.DataFrame:
     base = result.decision
     success = result.success
     weights = process.debrief.competency_weights
-    rows = []
+    # Every variant first (an invalid one is None), then one pass over the stored ratings.
+    variants: dict[tuple[str, str], Process | None] = {}
     for name in process.competency_names:
         weight = process.debrief.competency_weight(name)
-        if weight == 0:
-            continue
-        row: dict[str, float] = {"competency": name, "weight": weight}
-        for suffix, factor in SWING_FACTORS.items():
+        for suffix, factor in SWING_FACTORS.items() if weight else ():
             new_weights = {**weights, name: weight * factor}
             try:
-                changed = replace(
+                variants[name, suffix] = replace(
                     process, debrief=replace(process.debrief, competency_weights=new_weights)
                 )
             except SpecError:  # e.g. zeroing the only weighted competency
-                decision = None
-            else:
-                decision = redecide(result, changed).decision
+                variants[name, suffix] = None
+    valid = [key for key, variant in variants.items() if variant is not None]
+    decisions = dict(zip(valid, redecisions(result, [variants[k] for k in valid]), strict=True))
+    rows = []
+    for name in dict.fromkeys(name for name, _ in variants):
+        row: dict[str, float] = {
+            "competency": name,
+            "weight": process.debrief.competency_weight(name),
+        }
+        for suffix in SWING_FACTORS:
+            decision = decisions.get((name, suffix))
             if decision is None:
                 row |= {f"changed_{suffix}": math.nan, f"hire_rate_{suffix}": math.nan}
                 row[f"precision_{suffix}"] = math.nan

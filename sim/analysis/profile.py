@@ -1,9 +1,13 @@
 """What sways the decision on one candidate (a :class:`~sim.spec.Profile`).
 
-Everything here is exact and fast: the debrief aggregate of a profile is
-Gaussian, so hire probabilities come from the closed form (an orthant
-probability of gates, veto holders' views and aggregate) and tipping points from root
-finding (:func:`scipy.optimize.brentq`) on it, never from simulation.
+Exact and fast where the committee allows it: on latent scores the debrief
+aggregate of a profile is Gaussian, so hire probabilities come from the closed
+form (an orthant probability of gates, veto holders' views and aggregate); on
+the scale from the exact lattice law (:mod:`sim.closed_form.lattice`, with fast
+lines for tipping points). Tipping points come from root finding on those.
+Where an on-scale committee has no exact law (anchoring, peeking, vote rules...)
+the probabilities are Monte Carlo on common draws (:mod:`._sampled`), and every
+table's ``attrs`` say so (``method``, ``draws``, ``error``).
 
 The candidate's *decision* in :func:`weight_stability` is the more likely
 outcome: Hire when the hire probability is at least 50 %.
@@ -12,14 +16,11 @@ outcome: Hire when the hire probability is at least 50 %.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from ..closed_form import (
     HireProbability,
@@ -30,7 +31,7 @@ from ..closed_form import (
     score_weights,
     written_laws,
 )
-from ..closed_form.lattice import reweighted_hire, seat_masses
+from ..closed_form.lattice import hire_lines, reweighted_hire, seat_masses
 from ..errors import SpecError, fail
 from ..model import compile_model
 from ..spec import Process, Profile
@@ -41,6 +42,8 @@ from ._linear import (
     hire_probability_batch,
     mixture_hire_probability,
 )
+from ._roots import bisect, bracket, refine, refine_short
+from ._sampled import SampledLaw
 
 __all__ = [
     "NONE_WITHIN_SCALE",
@@ -58,7 +61,7 @@ NONE_WITHIN_SCALE = "none within the scale"
 _GRID = 161  # grid points used to bracket roots before brentq refines them
 _MAX_SCORES = 3  # exact (Owen's T / one quadrature) up to here; Genz beyond is far too slow
 _SLOW_GRID = 41  # the same when every point rebuilds the process (non-plain debriefs)
-_SCALE_GRID = 13  # the same for the exact law of on-scale scores (about 1 ms a point)
+_SCALE_GRID = 11  # the same for the exact law of on-scale scores (lines: ~0.1 ms a call)
 _SCALE_WEIGHT_GRID = 21  # ... and for its weight changes (about 10 ms a point)
 
 
@@ -90,19 +93,15 @@ class _Candidate:
         said = expected_said(process, self.mean_s)
         self.said = self.mean_s if said is None else said
         self.on_scale = m.on_scale
+        self.sampled: SampledLaw | None = None
         if not probabilities:  # expected scores only (contributions): any rule will do
             return
         if self.on_scale:
-            obstacle = exact_obstacle(process)
-            if obstacle is not None:
-                raise fail(
-                    "process.debrief",
-                    f"has no exact hire probability on the scale ({obstacle}); what sways "
-                    "the decision needs one: use sim.simulate, or aggregate: latent",
-                    process.debrief.aggregate,
-                )
             self.components, self.plain = [], False
-            self.masses = seat_masses(process, self.mean_s)  # what weight changes keep
+            # No exact law (anchoring, peeking, votes...): Monte Carlo on common draws.
+            self.sampled = None if exact_obstacle(process) is None else SampledLaw(process)
+            if self.sampled is None:
+                self.masses = seat_masses(process, self.mean_s)  # what weight changes keep
             return
         self.components = gaussian_decisions(process)  # SpecError for non-Gaussian rules
         scores = max(part.weights.shape[1] for _, part in self.components)
@@ -119,6 +118,8 @@ class _Candidate:
     def hire(self, mean_s: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """Hire probability for perceived means (m, S) or (S,): the mixture, or given weights."""
         if self.on_scale:  # the exact law of on-scale scores (sim.closed_form.written_laws)
+            if self.sampled is not None:
+                return self.sampled.hire(mean_s)
             return written_laws(self.process, mean_s)["hire"]
         if weights is not None:
             return hire_probability_batch(self.model, mean_s, weights, self.cov_s)
@@ -126,8 +127,10 @@ class _Candidate:
 
     def hire_with(self, process: Process) -> float:
         """Hire probability of this profile under a modified debrief of the same process."""
-        if self.on_scale:  # exact only: NaN (no sign) where the lattice does not fit
-            if exact_obstacle(process) is not None:
+        if self.on_scale:
+            if self.sampled is not None:  # the same draws meet the other debrief
+                return float(self.sampled.hire(self.mean_s, process)[0])
+            if exact_obstacle(process) is not None:  # exact only: NaN (no sign) here
                 return math.nan
             return hire_probability(process, self.profile).hire
         return float(
@@ -202,14 +205,16 @@ def contribution_waterfall(process: Process, profile: Profile) -> pd.DataFrame:
     c = _Candidate(process, profile, probabilities=False)
     m, scale = c.model, process.scale
     parts = _slot_parts(c)
-    frames = [
+    groups = [
         _group_sums(c, parts, group, names, index)
         for group, names, index in (
             ("competency", process.competency_names, m.slot_competency),
             ("interviewer", process.interviewer_names, m.slot_person),
         )
     ]
-    table = pd.concat(frames, ignore_index=True)[_WATERFALL_COLUMNS]
+    # One frame from plain arrays (pandas per group costs more than the arithmetic).
+    columns = {key: np.concatenate([g[key] for g in groups]) for key in _WATERFALL_COLUMNS}
+    table = pd.DataFrame(columns)
     table.attrs["threshold"] = float(process.debrief.threshold)
     table.attrs["aggregate_mean"] = float(
         scale.to_points(c.said @ c.score_weights + c.score_shift)
@@ -251,55 +256,31 @@ def _group_sums(
     group: str,
     names: tuple[str, ...],
     index: np.ndarray,
-) -> pd.DataFrame:
-    """The slot terms summed by competency or by interviewer, plus the manager's bias."""
+) -> dict[str, np.ndarray]:
+    """The slot terms summed by competency or by interviewer, plus the manager's bias.
+
+    Returns the waterfall's columns (:data:`_WATERFALL_COLUMNS`) as arrays, one row per
+    weighed name, and a last ``manager_bias`` row when the rule has a bias.
+    """
     w = c.score_weights
+    used = np.bincount(index, weights=(w > 0).astype(float), minlength=len(names)) > 0
     sums = {
-        key: np.bincount(index, weights=value, minlength=len(names))
+        key: np.bincount(index, weights=value, minlength=len(names))[used]
         for key, value in parts.items()
     }
-    used = np.bincount(index, weights=(w > 0).astype(float), minlength=len(names)) > 0
     view = sums.pop("view")
-    frame = pd.DataFrame({"group": group, "name": list(names), **sums})[used]
-    frame["expected_view"] = view[used] / frame["weight"].to_numpy()
+    out = {"group": np.full(used.sum(), group, dtype=object),
+           "name": np.array(names, dtype=object)[used], **sums}  # fmt: skip
+    out["expected_view"] = view / sums["weight"]
     if c.score_shift != 0:
-        bias = {"group": group, "name": "manager_bias", "weight": 0.0}
-        bias |= dict.fromkeys(("level", "leniency", "halo", "framing"), 0.0)
+        bias = dict.fromkeys(("weight", "level", "leniency", "halo", "framing", "scale"), 0.0)
+        bias |= {"group": group, "name": "manager_bias", "expected_view": np.nan}
         bias["contribution"] = c.process.scale.to_points(c.score_shift, relative=True)
-        bias["expected_view"] = np.nan
-        frame = pd.concat([frame, pd.DataFrame([bias])], ignore_index=True)
-    return frame
+        out = {key: np.append(value, bias[key]) for key, value in out.items()}
+    return out
 
 
 # --------------------------------------------------------------------------- tipping points
-def _bracket(grid: np.ndarray, values: np.ndarray, target: float) -> tuple[float, float] | None:
-    """First grid interval from ``grid[0]`` on which ``values - target`` changes sign."""
-    keep = ~np.isnan(values)  # undefined points (e.g. every weight zero) carry no sign
-    grid, diff = grid[keep], values[keep] - target
-    if diff.size == 0:
-        return None
-    if diff[0] == 0:
-        return float(grid[0]), float(grid[0])
-    change = np.flatnonzero((np.sign(diff[1:]) != np.sign(diff[:-1])) | (diff[1:] == 0))
-    if change.size == 0:
-        return None
-    i = int(change[0])
-    return float(grid[i]), float(grid[i + 1])
-
-
-def _refine(f: Callable[[float], float], bracket: tuple[float, float], target: float) -> float:
-    """Root of ``f - target`` inside a bracket from :func:`_bracket`."""
-    a, b = sorted(bracket)
-    if a == b:
-        return a
-    fa, fb = f(a) - target, f(b) - target
-    if fb == 0:
-        return b
-    if fa == 0:
-        return a
-    return float(optimize.brentq(lambda x: f(x) - target, a, b, xtol=1e-12))
-
-
 def _has_effect(c: _Candidate, loading: np.ndarray) -> bool:
     """Whether moving a level (its loading on every slot, (S,)) moves any decision score."""
     if c.on_scale:
@@ -313,25 +294,32 @@ def _tipping_points(c: _Candidate, target: float) -> pd.DataFrame:
     p_now = float(c.hire(c.mean_s)[0])
     lo, hi = float(scale.to_z(scale.min)), float(scale.to_z(scale.max))
     rows = []
+    # On the scale, each competency's line of perceived means gets its own fast exact law.
+    lines = hire_lines(process, c.mean_s, m.A) if c.on_scale and c.sampled is None else None
     for k, name in enumerate(process.competency_names):
         level_now = float(scale.to_points(c.theta[k]))
         loading = m.A[k]  # change of every perceived score per unit (z) of this level
+        if lines is None:
 
-        def at(z: float, k: int = k, loading: np.ndarray = loading) -> float:
-            return float(c.hire(c.mean_s + (z - c.theta[k]) * loading)[0])
+            def along(shift: np.ndarray, loading: np.ndarray = loading) -> np.ndarray:
+                return c.hire(c.mean_s[None, :] + np.reshape(shift, (-1, 1)) * loading[None, :])
+
+        else:
+            along = lines[k]
+
+        def at(z: float, k: int = k, along=along) -> float:
+            return float(along(np.array([z - c.theta[k]]))[0])
 
         if not _has_effect(c, loading):
             rows.append((name, level_now, p_now, math.nan, math.nan, "no effect"))
             continue
         # Search away from the current level in both directions; keep the nearer root.
-        # The exact law on the scale costs ~1 ms an evaluation: a coarser bracketing grid.
         size = _SCALE_GRID if c.on_scale else _GRID
         up = np.linspace(c.theta[k], hi, size)
         down = np.linspace(c.theta[k], lo, size)
-        shifts = np.concatenate([up, down]) - c.theta[k]
-        probs = c.hire(c.mean_s[None, :] + shifts[:, None] * loading[None, :])
+        probs = along(np.concatenate([up, down]) - c.theta[k])
         brackets = [
-            _bracket(grid, vals, target)
+            bracket(grid, vals, target)
             for grid, vals in ((up, probs[:size]), (down, probs[size:]))
         ]
         found = [b for b in brackets if b is not None]
@@ -340,13 +328,22 @@ def _tipping_points(c: _Candidate, target: float) -> pd.DataFrame:
             continue
         # Only the crossing nearest to the current level is refined.
         nearest = min(found, key=lambda b: min(abs(b[0] - c.theta[k]), abs(b[1] - c.theta[k])))
-        z_tip = _refine(at, nearest, target)
+        z_tip = (refine if c.sampled is None else bisect)(at, nearest, target)
         level_tip = float(scale.to_points(z_tip))
         change = level_tip - level_now
         status = f"{'raise' if change >= 0 else 'lower'} by {abs(change):.2f} points"
         rows.append((name, level_now, p_now, level_tip, change, status))
     columns = ["competency", "level", "hire_probability", "tipping_level", "change", "status"]
-    return pd.DataFrame(rows, columns=columns).set_index("competency")
+    table = pd.DataFrame(rows, columns=columns).set_index("competency")
+    table.attrs.update(_method(c))
+    return table
+
+
+def _method(c: _Candidate) -> dict[str, object]:
+    """How the probabilities of an analysis were computed (``attrs`` of its table)."""
+    if c.sampled is None:
+        return {"method": "exact", "draws": 0, "error": 0.0}
+    return {"method": "monte carlo", "draws": c.sampled.draws, "error": c.sampled.se}
 
 
 def tipping_points(process: Process, profile: Profile, *, target: float = 0.5) -> pd.DataFrame:
@@ -359,7 +356,10 @@ def tipping_points(process: Process, profile: Profile, *, target: float = 0.5) -
     Parameters
     ----------
     process : Process
-        A debrief with a Gaussian closed form (see :func:`sim.hire_probability`).
+        Latent scores: a debrief with a Gaussian closed form (see
+        :func:`sim.hire_probability`). On the scale: the exact lattice law, or
+        where it has none (:func:`sim.closed_form.exact_obstacle`) Monte Carlo on
+        4,000 common draws; ``attrs`` say which (``method``, ``draws``, ``error``).
     profile : Profile
     target : float, default 0.5
         Hire probability to reach, in (0, 1).
@@ -421,7 +421,7 @@ def _weights_stability(c: _Candidate) -> pd.DataFrame:
                 person = table if group == "interviewer" else c.person_w
                 if c.plain:
                     return c.hire(c.mean_s, debrief_weights(m, comp, person))
-                if c.on_scale:  # the same ratings, other lattice positions
+                if c.on_scale and c.sampled is None:  # the same ratings, other lattice points
                     rows = table.shape[0]
                     comp = np.broadcast_to(comp, (rows, c.comp_w.size))
                     person = np.broadcast_to(person, (rows, c.person_w.size))
@@ -436,11 +436,11 @@ def _weights_stability(c: _Candidate) -> pd.DataFrame:
             probs = batch(t_grid)
             up, down = t_grid >= t_now, t_grid <= t_now
             # The crossing nearest to the current weight, each way.
-            bracket_up = _bracket(t_grid[up], probs[up], 0.5)
-            bracket_down = _bracket(t_grid[down][::-1], probs[down][::-1], 0.5)
-            refine = _refine_short if c.on_scale else _refine
-            t_up = math.nan if bracket_up is None else refine(prob, bracket_up, 0.5)
-            t_down = math.nan if bracket_down is None else refine(prob, bracket_down, 0.5)
+            bracket_up = bracket(t_grid[up], probs[up], 0.5)
+            bracket_down = bracket(t_grid[down][::-1], probs[down][::-1], 0.5)
+            solve = refine if c.plain or not c.on_scale else bisect if c.sampled else refine_short
+            t_up = math.nan if bracket_up is None else solve(prob, bracket_up, 0.5)
+            t_down = math.nan if bracket_down is None else solve(prob, bracket_down, 0.5)
             lower = math.nan if math.isnan(t_down) else ref * t_down / (1 - t_down)
             upper = math.nan if math.isnan(t_up) else ref * t_up / (1 - t_up)
             rows.append(
@@ -456,31 +456,6 @@ def _weights_stability(c: _Candidate) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
-
-
-def _refine_short(
-    f: Callable[[float], float], bracket: tuple[float, float], target: float
-) -> float:
-    """Bisection of ``f - target`` on short fractions (t = i / 1280), for the exact lattice.
-
-    On the scale the hire probability jumps where a lattice atom crosses the line,
-    and its exact law needs weights that are short fractions: bisect on those, to
-    a bracket of 1/1280 in t, and return its midpoint.
-    """
-    a, b = sorted(bracket)
-    fa = f(a) - target
-    for _ in range(5):
-        mid = float(Fraction((a + b) / 2).limit_denominator(1280))
-        if mid in (a, b):
-            break
-        fm = f(mid) - target
-        if math.isnan(fm):
-            break
-        if np.sign(fm) == np.sign(fa):
-            a, fa = mid, fm
-        else:
-            b = mid
-    return (a + b) / 2
 
 
 def _rebuilt(c: _Candidate, group: str, weights: np.ndarray) -> float:
@@ -512,7 +487,10 @@ def weight_stability(process: Process, profile: Profile) -> pd.DataFrame:
     Parameters
     ----------
     process : Process
-        A debrief with a Gaussian closed form (see :func:`sim.hire_probability`).
+        Latent scores: a debrief with a Gaussian closed form (see
+        :func:`sim.hire_probability`). On the scale: the exact lattice law, or
+        where it has none (:func:`sim.closed_form.exact_obstacle`) Monte Carlo on
+        4,000 common draws; ``attrs`` say which (``method``, ``draws``, ``error``).
     profile : Profile
 
     Returns
@@ -534,7 +512,10 @@ def weight_stability(process: Process, profile: Profile) -> pd.DataFrame:
     >>> table.loc["dollar_impact", "decision"]
     'Hire'
     """
-    return _weights_stability(_Candidate(process, profile))
+    c = _Candidate(process, profile)
+    table = _weights_stability(c)
+    table.attrs.update(_method(c))
+    return table
 
 
 # --------------------------------------------------------------------------- framing
@@ -544,7 +525,7 @@ def _framing(c: _Candidate) -> pd.DataFrame:
     mean_s = c.mean_s[None, :] + (values - c.phi)[:, None] * m.framing[None, :]
     probs = c.hire(mean_s)
     w = c.score_weights
-    if c.on_scale:  # what the committee is expected to count, on the scale
+    if c.on_scale and c.sampled is None:  # what the committee is expected to count
         mean_s = np.array([expected_said(process, row) for row in mean_s])
     table = pd.DataFrame(
         {
@@ -576,7 +557,10 @@ def framing_effect(process: Process, profile: Profile) -> pd.DataFrame:
     Parameters
     ----------
     process : Process
-        A debrief with a Gaussian closed form (see :func:`sim.hire_probability`).
+        Latent scores: a debrief with a Gaussian closed form (see
+        :func:`sim.hire_probability`). On the scale: the exact lattice law, or
+        where it has none (:func:`sim.closed_form.exact_obstacle`) Monte Carlo on
+        4,000 common draws; ``attrs`` say which (``method``, ``draws``, ``error``).
     profile : Profile
 
     Returns
@@ -596,7 +580,10 @@ def framing_effect(process: Process, profile: Profile) -> pd.DataFrame:
     >>> table["strategic_alignment"].round(1).tolist()
     [4.3, 8.2, 8.2]
     """
-    return _framing(_Candidate(process, profile))
+    c = _Candidate(process, profile)
+    table = _framing(c)
+    table.attrs.update(_method(c))
+    return table
 
 
 # --------------------------------------------------------------------------- all together
@@ -653,7 +640,10 @@ def sway(process: Process, profile: Profile) -> Sway:
     Parameters
     ----------
     process : Process
-        A debrief with a Gaussian closed form (see :func:`sim.hire_probability`).
+        Latent scores: a debrief with a Gaussian closed form (see
+        :func:`sim.hire_probability`). On the scale: the exact lattice law, or
+        where it has none (:func:`sim.closed_form.exact_obstacle`) Monte Carlo on
+        4,000 common draws; ``attrs`` say which (``method``, ``draws``, ``error``).
     profile : Profile
 
     Returns
@@ -671,12 +661,14 @@ def sway(process: Process, profile: Profile) -> Sway:
     True
     """
     c = _Candidate(process, profile)
+    tables = {"weight_stability": _weights_stability(c), "framing": _framing(c)}
+    for table in tables.values():
+        table.attrs.update(_method(c))
     return Sway(
         process=process.name,
         profile=profile.name,
         probability=hire_probability(process, profile),
         contributions=contribution_waterfall(process, profile),
         tipping_points=_tipping_points(c, 0.5),
-        weight_stability=_weights_stability(c),
-        framing=_framing(c),
+        **tables,
     )

@@ -163,7 +163,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- registration
 def register(subparsers: Any) -> None:
     """Add ``sway`` and ``audit`` to the ``hiring-sim`` subcommands."""
-    p = subparsers.add_parser("sway", help="what sways the decision on one profile (exact)")
+    p = subparsers.add_parser(
+        "sway", help="what sways the decision on one profile (exact, else Monte Carlo)"
+    )
     p.add_argument("--process", required=True, help="preset name or YAML file")
     p.add_argument("--profile", required=True, help="profile name (or FILE.yaml:NAME)")
     p.add_argument("--json", action="store_true", help="machine-readable output")

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
@@ -41,18 +42,23 @@ from ..spec import LATTICE_TOLERANCE, Process
 __all__ = [
     "MAX_COMBINATIONS",
     "MAX_LATTICE",
-    "NODES",
+    "NODE_COUNTS",
     "WrittenLaw",
     "exact_obstacle",
+    "hire_lines",
     "reweighted_hire",
     "seat_masses",
     "written_law",
     "written_laws",
 ]
 
-#: Gauss-Hermite nodes over each seat's impression (measured: 24 and 96 nodes agree to
-#: 1e-15 on every shipped profile; 16 nodes to 1e-13).
-NODES = 24
+#: Gauss-Hermite node counts tried over each seat's impression, fewest first: a process
+#: uses the first whose seats' outcome probabilities agree with :data:`REFERENCE_NODES`
+#: nodes to :data:`NODE_TOLERANCE` each (shipped presets: 12-16 nodes, whose hire
+#: probabilities are within 2e-10 of 96 nodes on every profile).
+NODE_COUNTS = (8, 12, 16, 24, 32, 48, 64)
+REFERENCE_NODES = 96
+NODE_TOLERANCE = 1e-10
 #: Most lattice points of the committee's aggregate (the exact form's memory and time).
 MAX_LATTICE = 2_000_000
 #: Most joint written outcomes of one seat (levels ** competencies rated in the seat).
@@ -115,6 +121,8 @@ class _Structure:
     low: int  # absolute lattice index of the aggregate's first point
     size: int  # lattice points of the aggregate
     fft_size: int
+    nodes: np.ndarray  # (N,) Gauss-Hermite nodes of the impression (z)
+    weights: np.ndarray  # (N,) their weights (sum 1)
 
 
 _CACHE: weakref.WeakKeyDictionary[Process, _Structure | str] = weakref.WeakKeyDictionary()
@@ -138,7 +146,7 @@ def written_law(process: Process, perceived_mean: np.ndarray) -> WrittenLaw:
     mean = np.asarray(perceived_mean, dtype=float)[None, :]
     law = written_laws(process, mean)
     probs = _level_probabilities(built, compile_model(process), mean)[0]  # (N, S, L)
-    weights = _nodes()[1]
+    weights = built.weights
     return WrittenLaw(
         hire=float(law["hire"][0]),
         hold=float(law["hold"][0]),
@@ -162,7 +170,7 @@ def written_laws(process: Process, perceived_means: np.ndarray) -> dict[str, np.
     built = _require(process)
     means = np.atleast_2d(np.asarray(perceived_means, dtype=float))
     probs = _level_probabilities(built, compile_model(process), means)  # (B, N, S, L)
-    weights = _nodes()[1]
+    weights = built.weights
     batch = means.shape[0]
     reach, mean, var = np.ones(batch), np.zeros(batch), np.zeros(batch)
     spectrum = np.ones((batch, built.fft_size // 2 + 1), dtype=complex)
@@ -185,6 +193,123 @@ def written_laws(process: Process, perceived_means: np.ndarray) -> dict[str, np.
     }
 
 
+def hire_lines(
+    process: Process, perceived_mean: np.ndarray, directions: np.ndarray
+) -> list[Callable[[np.ndarray], np.ndarray]]:
+    """Exact hire probabilities along lines of perceived means, as fast functions.
+
+    Returns one ``f`` per row of ``directions`` (K, S): ``f(t)[i]`` is the hire
+    probability of :func:`written_laws` at perceived means
+    ``perceived_mean + t[i] * direction`` (z units; ``perceived_mean`` (S,)).
+    Seats a direction does not move keep their law at ``perceived_mean``: their
+    convolution is correlated once with the decision (hire from the line, or the
+    manager's noisy reading under discretion), so an evaluation costs the moving
+    seats' joint outcomes and a dot product rather than a convolution of every
+    seat. The tipping-point search evaluates dozens of points per competency.
+
+    Examples
+    --------
+    >>> import numpy as np, sim
+    >>> process = sim.load_process("amex_ai_pm_2026")
+    >>> profile = sim.load_profiles("amex_ai_pm_2026")["impact_framer"]
+    >>> m = sim.model.compile_model(process)
+    >>> mean = m.perceived_mean(profile.theta(process), profile.framing)
+    >>> f = hire_lines(process, mean, m.A[:1])[0]
+    >>> t = np.array([-0.5, 0.0, 0.5])
+    >>> exact = written_laws(process, mean + t[:, None] * m.A[0])["hire"]
+    >>> bool(np.allclose(f(t), exact, rtol=0, atol=1e-12))
+    True
+    """
+    built = _require(process)
+    m = compile_model(process)
+    mean = np.asarray(perceived_mean, dtype=float)
+    base = _level_probabilities(built, m, mean[None, :])
+    laws = [seat.scatter.T @ _seat_mass(seat, base, built.weights)[0] for seat in built.seats]
+    spectra = [np.fft.rfft(law, n=built.fft_size) for law in laws]
+    return [
+        _line(built, m, mean, np.asarray(step, dtype=float), spectra)
+        for step in np.atleast_2d(directions)
+    ]
+
+
+def _line(
+    built: _Structure, m, mean: np.ndarray, step: np.ndarray, spectra: list[np.ndarray]
+) -> Callable[[np.ndarray], np.ndarray]:
+    """:func:`hire_lines` for one direction ``step`` (S,), given each seat's law's spectrum."""
+    moves = [bool(np.any(step[seat.slots] != 0)) for seat in built.seats]
+    rest_spectrum = np.ones(built.fft_size // 2 + 1, dtype=complex)
+    for spectrum, moving in zip(spectra, moves, strict=True):
+        if not moving:
+            rest_spectrum = rest_spectrum * spectrum
+    still = [seat for seat, moving in zip(built.seats, moves, strict=True) if not moving]
+    rest_low = sum(seat.low for seat in still)
+    rest_size = sum(seat.size for seat in still) - len(still) + 1
+    rest = np.clip(np.fft.irfft(rest_spectrum, n=built.fft_size)[:rest_size], 0.0, None)
+    moving_seats = [seat for seat, moving in zip(built.seats, moves, strict=True) if moving]
+    if not moving_seats:
+        value = float(_decide(built, _padded(built, rest, rest_low))[0][0])
+        return lambda t: np.full(np.shape(np.atleast_1d(t)), value)
+    slots = np.concatenate([seat.slots for seat in moving_seats])
+    low = sum(seat.low for seat in moving_seats)
+    size = sum(seat.size for seat in moving_seats) - len(moving_seats) + 1
+    gain = _gain(built, rest, rest_low, low, size)
+    # The moving seats, their slots renumbered to columns of the moving slots' levels.
+    starts = np.cumsum([0] + [seat.slots.size for seat in moving_seats])
+    local = [
+        replace(seat, slots=np.arange(a, a + seat.slots.size))
+        for seat, a in zip(moving_seats, starts, strict=False)
+    ]
+    halo, sigma = _halo(m)[slots], m.sigma[slots]
+    start, slope = mean[slots], step[slots]
+    if len(local) == 1:  # each joint outcome's hire probability (C,)
+        payoff = local[0].scatter @ gain
+    n = int(fft.next_fast_len(size, real=True))
+
+    def f(t: np.ndarray) -> np.ndarray:
+        shifts = np.atleast_1d(np.asarray(t, dtype=float))
+        probs = _levels(built, halo, sigma, start[None, :] + shifts[:, None] * slope[None, :])
+        if len(local) == 1:
+            return np.clip(_seat_mass(local[0], probs, built.weights) @ payoff, 0.0, 1.0)
+        spectrum = np.ones((shifts.size, n // 2 + 1), dtype=complex)
+        for seat in local:
+            law = (seat.scatter.T @ _seat_mass(seat, probs, built.weights).T).T
+            spectrum *= np.fft.rfft(law, n=n, axis=1)
+        joint = np.clip(np.fft.irfft(spectrum, n=n, axis=1)[:, :size], 0.0, None)
+        return np.clip(joint @ gain, 0.0, 1.0)
+
+    return f
+
+
+def _gain(built: _Structure, rest: np.ndarray, rest_low: int, low: int, size: int) -> np.ndarray:
+    """P(hire | the moving seats' lattice sum is ``low + a``), a = 0..size-1, given the rest.
+
+    ``rest`` is the other seats' passing mass on lattice points from ``rest_low``.
+    Without the manager's noise the decision is a step at ``hire_from``: the rest's
+    upper tail sum, read off one cumulative sum.
+    """
+    if built.noise > 0:
+        index = low + rest_low + np.arange(size + rest.size - 1)
+        return signal.correlate(_decision_vector(built, index), rest, mode="valid")
+    tail = np.concatenate([np.cumsum(rest[::-1])[::-1], [0.0]])  # tail[r] = sum(rest[r:])
+    need = built.hire_from - low - rest_low - np.arange(size)  # rest index needed to hire
+    return tail[np.clip(need, 0, rest.size)]
+
+
+def _decision_vector(built: _Structure, index: np.ndarray) -> np.ndarray:
+    """Probability (len(index),) that an aggregate at absolute lattice ``index`` hires."""
+    if built.noise > 0:
+        score = index / built.denominator + built.bias
+        return special.ndtr((score - built.line) / built.noise)
+    return (index >= built.hire_from).astype(float)
+
+
+def _padded(built: _Structure, law: np.ndarray, low: int) -> np.ndarray:
+    """A law on absolute lattice points from ``low`` as a (1, size) row of the aggregate."""
+    row = np.zeros((1, built.size))
+    row[0, low - built.low : low - built.low + law.size] = law
+    return row
+
+
 def _require(process: Process) -> _Structure:
     built = _structure(process)
     if isinstance(built, str):
@@ -193,35 +318,76 @@ def _require(process: Process) -> _Structure:
 
 
 # --------------------------------------------------------------------------- evaluation
-@lru_cache(maxsize=1)
-def _nodes() -> tuple[np.ndarray, np.ndarray]:
-    x, w = np.polynomial.hermite_e.hermegauss(NODES)
+@lru_cache(maxsize=16)
+def _rule(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Hermite nodes and weights (summing to 1) for a standard normal."""
+    x, w = np.polynomial.hermite_e.hermegauss(n)
     return x, w / w.sum()
 
 
+def _node_count(built: _Structure, m) -> int:
+    """Fewest nodes whose seat laws match :data:`REFERENCE_NODES` nodes on three profiles."""
+    centre = built.bounds[built.bounds.size // 2]
+    means = np.array([[centre - 1.0], [centre], [centre + 1.0]]) * np.ones(m.n_slots)
+
+    def masses(n: int) -> list[np.ndarray]:
+        trial = replace(built, nodes=_rule(n)[0], weights=_rule(n)[1])
+        probs = _level_probabilities(trial, m, means)
+        return [_seat_mass(seat, probs, trial.weights) for seat in built.seats]
+
+    reference = masses(REFERENCE_NODES)
+    for n in NODE_COUNTS:
+        trial = masses(n)
+        if all(
+            np.abs(a - b).max() <= NODE_TOLERANCE for a, b in zip(trial, reference, strict=True)
+        ):
+            return n
+    return REFERENCE_NODES
+
+
+def _halo(m) -> np.ndarray:
+    """Each slot's loading (S,) on its seat's impression."""
+    return m.H[m.slot_seat, np.arange(m.n_slots)]
+
+
 def _level_probabilities(built: _Structure, m, means: np.ndarray) -> np.ndarray:
-    """P(written level | impression node) of every slot: (B, nodes, S, L)."""
-    u = _nodes()[0]
-    halo = m.H[m.slot_seat, np.arange(m.n_slots)]  # (S,) each slot's loading of its seat's u
-    centre = means[:, None, :] + u[None, :, None] * halo  # (B, N, S)
-    sigma = m.sigma[:, None]
-    gap = built.bounds - centre[..., None]  # (B, N, S, L - 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cdf = np.where(sigma > 0, special.ndtr(gap / sigma), (gap > 0).astype(float))
-    pad = [(0, 0)] * 3 + [(1, 1)]
-    edges = np.pad(cdf, pad)
-    edges[..., -1] = 1.0
-    return np.diff(edges, axis=-1)
+    """P(written level | impression node) of every slot at perceived means (B, S): (B, N, S, L)."""
+    return _levels(built, _halo(m), m.sigma, means)
+
+
+def _levels(built: _Structure, halo: np.ndarray, sigma: np.ndarray, means: np.ndarray):
+    """:func:`_level_probabilities` of slots with loadings ``halo`` and noise ``sigma`` (J,)."""
+    centre = means[:, None, :] + built.nodes[None, :, None] * halo  # (B, N, J)
+    gap = built.bounds - centre[..., None]  # (B, N, J, L - 1)
+    sd = sigma[:, None]
+    if np.all(sd > 0):
+        cdf = special.ndtr(gap / sd)
+    else:  # a noiseless rater writes one level for sure
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cdf = np.where(sd > 0, special.ndtr(gap / sd), (gap > 0).astype(float))
+    probs = np.empty((*cdf.shape[:-1], cdf.shape[-1] + 1))
+    probs[..., 0] = cdf[..., 0]
+    np.subtract(cdf[..., 1:], cdf[..., :-1], out=probs[..., 1:-1])
+    np.subtract(1.0, cdf[..., -1], out=probs[..., -1])
+    return probs
 
 
 def _seat_mass(seat: _Seat, probs: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Probability (B, C) of each joint written outcome of a seat, averaged over its impression."""
-    # The outcomes are the full product of the slots' levels, first slot slowest: an
-    # outer product, built by broadcasting (no gathering).
-    joint = probs[:, :, seat.slots[0], :] * weights[:, None]
-    for slot in seat.slots[1:]:
-        joint = (joint[..., :, None] * probs[:, :, slot, None, :]).reshape(*joint.shape[:2], -1)
-    return joint.sum(axis=1)
+    # The outcomes are the full product of the slots' levels, first slot slowest: an outer
+    # product over all but the last slot, kept as (B, X, nodes), then one batched matrix
+    # product with the last slot's levels sums over the nodes (never a (B, nodes, C) array).
+    first = probs[:, :, seat.slots[0], :] * weights[:, None]  # (B, N, L)
+    if seat.slots.size == 1:
+        return first.sum(axis=1)
+    joint = np.ascontiguousarray(first.transpose(0, 2, 1))  # (B, L, N)
+    for slot in seat.slots[1:-1]:
+        level = probs[:, :, slot, :].transpose(0, 2, 1)  # (B, L, N)
+        joint = (joint[:, :, None, :] * level[:, None, :, :]).reshape(
+            joint.shape[0], -1, joint.shape[-1]
+        )
+    last = np.ascontiguousarray(probs[:, :, seat.slots[-1], :])  # (B, N, L)
+    return np.matmul(joint, last).reshape(joint.shape[0], -1)
 
 
 def _decide(built: _Structure, total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -320,7 +486,7 @@ def _build(process: Process) -> _Structure | str:
     size = sum(seat.size for seat in seats) - len(seats) + 1
     noise = d.manager_noise if d.rule == "discretion" else 0.0
     bias = d.manager_bias if d.rule == "discretion" else 0.0
-    return _Structure(
+    built = _Structure(
         seats=seats,
         bounds=np.asarray(bounds, dtype=float),
         levels=levels,
@@ -338,7 +504,11 @@ def _build(process: Process) -> _Structure | str:
         low=sum(seat.low for seat in seats),
         size=size,
         fft_size=int(fft.next_fast_len(size, real=True)),
+        nodes=_rule(REFERENCE_NODES)[0],
+        weights=_rule(REFERENCE_NODES)[1],
     )
+    n = _node_count(built, m)
+    return replace(built, nodes=_rule(n)[0], weights=_rule(n)[1])
 
 
 def _scaled_weights(process: Process, m, weights: np.ndarray) -> tuple[list, Fraction] | None:
@@ -416,7 +586,7 @@ def seat_masses(process: Process, perceived_mean: np.ndarray) -> list[np.ndarray
     """Probability (C,) of every joint written outcome of each seat: what weights do not change."""
     built = _require(process)
     probs = _level_probabilities(built, compile_model(process), np.atleast_2d(perceived_mean))
-    weights = _nodes()[1]
+    weights = built.weights
     return [_seat_mass(seat, probs, weights)[0] for seat in built.seats]
 
 

@@ -115,9 +115,15 @@ def tipping_points_figure(
         "cliponaxis": False,
         "hovertext": [str(s) for s in table["status"]],
     }
+    title = "Tipping points"
+    if table.attrs.get("method") == "monte carlo":  # no exact law: say so, with its error
+        title += (
+            f" (Monte Carlo on {table.attrs['draws']:,} common draws, "
+            f"probabilities ± {table.attrs['error']:.3f})"
+        )
     return figure(
         [bar],
-        "Tipping points",
+        title,
         shapes=[vline(0, {"color": COLORS["muted"], "width": 1})],
         xaxis=axis(
             "change of level to reach 50 % hire probability (points)",
