@@ -529,12 +529,18 @@ def redecisions(result: Result, processes: Sequence[Process]) -> list[np.ndarray
         raise fail("result.debrief_draws", "missing: simulate with keep='all'")
     reached = result.reached
     ratings, debrief_draws = np.nan_to_num(perceived[reached]), draws[reached]
+    written: dict[tuple, np.ndarray] = {}  # what is written depends on the scale alone
     out = []
     for process in processes:
         check_type("process", process, Process, "see sim.load_process")
         _check_same_ratings(result.process, process)
+        m = compile_model(process)
+        key = (m.on_scale, id(process.scale))  # the processes hold their scales alive
+        if key not in written:
+            written[key] = m.write(ratings)
+        outcome = run_debrief(process, ratings, debrief_draws, written=written[key])
         decision = np.full(result.n, NO_HIRE, dtype=np.int8)
-        decision[reached] = run_debrief(process, ratings, debrief_draws).decision
+        decision[reached] = outcome.decision
         out.append(decision)
     return out
 

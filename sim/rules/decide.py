@@ -154,7 +154,11 @@ def has_own_score(process: Process) -> bool:
 
 
 def run_debrief(
-    process: Process | DebriefPlan, perceived: np.ndarray, draws: np.ndarray | None = None
+    process: Process | DebriefPlan,
+    perceived: np.ndarray,
+    draws: np.ndarray | None = None,
+    *,
+    written: np.ndarray | None = None,
 ) -> DebriefOutcome:
     """Run the debrief of ``process`` for candidates who reached it.
 
@@ -166,6 +170,9 @@ def run_debrief(
     draws : ndarray, shape (n, N_DRAWS), optional
         Standard normals for the debrief's randomness; needed only for a random
         speaking order, public votes with coin tosses, or ``discretion``.
+    written : ndarray, shape (n, S), optional
+        ``model.write(perceived)`` when the caller already has it (many debriefs
+        of one pool on one scale); computed here otherwise.
 
     Returns
     -------
@@ -181,7 +188,7 @@ def run_debrief(
     if needs and draws is None:
         raise fail("draws", "are needed for this debrief (random order, coins or discretion)")
     m = plan.model
-    written = m.write(perceived)
+    written = m.write(perceived) if written is None else written
     if plan.written_map is not None:
         written = m.write(written @ plan.written_map)
     order = speaking_orders(plan, n, None if draws is None else draws[:, _ORDER])
