@@ -291,11 +291,11 @@ def _has_effect(c: _Candidate, loading: np.ndarray) -> bool:
 
 def _tipping_points(c: _Candidate, target: float) -> pd.DataFrame:
     process, m, scale = c.process, c.model, c.process.scale
-    p_now = float(c.hire(c.mean_s)[0])
     lo, hi = float(scale.to_z(scale.min)), float(scale.to_z(scale.max))
     rows = []
     # On the scale, each competency's line of perceived means gets its own fast exact law.
     lines = hire_lines(process, c.mean_s, m.A) if c.on_scale and c.sampled is None else None
+    p_now = float((c.hire(c.mean_s) if lines is None else lines[0](np.zeros(1)))[0])
     for k, name in enumerate(process.competency_names):
         level_now = float(scale.to_points(c.theta[k]))
         loading = m.A[k]  # change of every perceived score per unit (z) of this level
