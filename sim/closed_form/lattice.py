@@ -104,6 +104,7 @@ class _Seat:
     gated: np.ndarray  # (C,) bool: passes the seat's gate
     value: np.ndarray  # (C,) contribution (points, float)
     scatter: Any  # sparse (C, size): passing outcomes onto the seat's lattice
+    gather: Any  # sparse (size, C): its transpose, stored (transposing costs per call)
 
 
 @dataclass(frozen=True, eq=False)
@@ -198,7 +199,7 @@ def written_laws(process: Process, perceived_means: np.ndarray) -> dict[str, np.
         mu = mass @ seat.value
         mean += mu
         var += np.clip(mass @ seat.value**2 - mu * mu, 0.0, None)
-        law = (seat.scatter.T @ mass.T).T  # (B, size): passing mass on the seat's lattice
+        law = (seat.gather @ mass.T).T  # (B, size): passing mass on the seat's lattice
         spectrum *= np.fft.rfft(law, n=built.fft_size, axis=1)
     total = np.clip(np.fft.irfft(spectrum, n=built.fft_size, axis=1)[:, : built.size], 0, None)
     hire, hold = _decide(built, total)
@@ -242,7 +243,7 @@ def hire_lines(
     m = compile_model(process)
     mean = np.asarray(perceived_mean, dtype=float)
     base = _level_probabilities(built, m, mean[None, :])
-    laws = [seat.scatter.T @ _seat_mass(seat, base, built.weights)[0] for seat in built.seats]
+    laws = [seat.gather @ _seat_mass(seat, base, built.weights)[0] for seat in built.seats]
     spectra = [np.fft.rfft(law, n=built.fft_size) for law in laws]
     return [
         _line(built, m, mean, np.asarray(step, dtype=float), spectra)
@@ -290,7 +291,7 @@ def _line(
             return np.clip(_seat_mass(local[0], probs, built.weights) @ payoff, 0.0, 1.0)
         spectrum = np.ones((shifts.size, n // 2 + 1), dtype=complex)
         for seat in local:
-            law = (seat.scatter.T @ _seat_mass(seat, probs, built.weights).T).T
+            law = (seat.gather @ _seat_mass(seat, probs, built.weights).T).T
             spectrum *= np.fft.rfft(law, n=n, axis=1)
         joint = np.clip(np.fft.irfft(spectrum, n=n, axis=1)[:, :size], 0.0, None)
         return np.clip(joint @ gain, 0.0, 1.0)
@@ -596,6 +597,7 @@ def _seat(process, plan, m, p: int, integer, contribution, levels) -> _Seat:
         gated=gated,
         value=value,
         scatter=scatter,
+        gather=scatter.T.tocsr(),
     )
 
 
