@@ -643,7 +643,7 @@ def reweighted_hire(
     weighed = np.bincount(plan.slot_speaker, comp_w[m.slot_competency], plan.n_speakers) > 0
     veto = plan.veto.tolist() if plan.rule != "consensus" else np.flatnonzero(weighed).tolist()
     veto = [q for q in veto if weighed[q]]
-    total_law, low = np.ones(1), 0
+    laws, low = [], 0
     for seat, mass in zip(built.seats, masses, strict=True):
         lattice = integer[seat.slots[None, :], seat.combos].sum(axis=1)
         passes = seat.gated.copy()
@@ -653,11 +653,17 @@ def reweighted_hire(
             yes = float(process.scale.to_points(plan.yes_cut[speaker]))
             passes &= view >= yes - LATTICE_TOLERANCE
         first = int(lattice.min())
-        law = np.bincount(lattice[passes] - first, mass[passes], int(lattice.max() - first + 1))
-        total_law = (
-            signal.fftconvolve(total_law, law) if law.size > 64 else np.convolve(total_law, law)
+        laws.append(
+            np.bincount(lattice[passes] - first, mass[passes], int(lattice.max() - first + 1))
         )
         low += first
+    # One product of spectra at the final size (not a convolution per seat, each larger).
+    size = sum(law.size for law in laws) - len(laws) + 1
+    n = int(fft.next_fast_len(size, real=True))
+    spectrum = np.ones(n // 2 + 1, dtype=complex)
+    for law in laws:
+        spectrum *= np.fft.rfft(law, n=n)
+    total_law = np.fft.irfft(spectrum, n=n)[:size]
     scaled_d = denominator * total
     d = process.debrief
     slack, bias = Fraction(LATTICE_TOLERANCE), Fraction(built.bias)
