@@ -8,8 +8,10 @@ the assignment returns, so the wall time of the assignment is the slider-to-
 figure-data latency on the Python side (the browser adds the message round
 trip and plotly's redraw: see tests/test_app_browser.py for that).
 
-Targets (issue #5): median <= 100 ms for the weight explorer with a 20,000-
-candidate pool, <= 20 ms for the candidate what-if (closed form).
+Targets (issues #5 and #10): median <= 100 ms for the weight explorer with a
+20,000-candidate pool, <= 30 ms for the candidate what-if (on written scores, the
+exact lattice law). Each row also gives the median CPU seconds of the move
+(process time): on a shared machine the wall time includes waiting for a core.
 Each figure is the median over ``--moves`` moves per control, after a warm-up.
 Prints a table and, last, one JSON line.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import os
 import statistics
 import time
@@ -30,23 +33,24 @@ from sim.widgets import WeightExplorer, WhatIfExplorer
 from sim.widgets._base import sync_figure
 
 
-def time_moves(explorer, key: str, values, moves: int, watch) -> list[float]:
-    """Seconds per move of control ``key`` through ``values``; checks the figure changed."""
+def time_moves(explorer, key: str, values, moves: int, watch) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds per move of ``key`` through ``values``; checks the figure changed."""
     control = explorer.controls[key]
     cycle = itertools.cycle(values)
     control.value = next(cycle)  # warm-up (first build of caches)
-    times = []
+    times, cpus = [], []
     for _ in range(moves):
         value = next(cycle)
         if value == control.value:
             value = next(cycle)
         before = watch(explorer)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         control.value = value
         times.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
         assert explorer.error == "", explorer.error
         assert not np.array_equal(before, watch(explorer)), f"{key}: figure did not change"
-    return times
+    return times, cpus
 
 
 def figure_values(explorer) -> np.ndarray:
@@ -69,7 +73,7 @@ def main() -> None:
     start = time.perf_counter()
     weights = WeightExplorer(process, n=args.n, rng=0)
     built = time.perf_counter() - start
-    rows.append(("weights", "construct (simulate + first figure)", [built]))
+    rows.append(("weights", "construct (simulate + first figure)", [built], [math.nan]))
     base = process.debrief.threshold
     cases = [
         ("threshold", [base + d for d in (-0.2, -0.1, 0.0, 0.1, 0.2)]),
@@ -81,8 +85,8 @@ def main() -> None:
     ]
     all_weights = []
     for key, values in cases:
-        times = time_moves(weights, key, values, args.moves, figure_values)
-        rows.append(("weights", key, times))
+        times, cpus = time_moves(weights, key, values, args.moves, figure_values)
+        rows.append(("weights", key, times, cpus))
         all_weights += times
         weights.set_state(**_reset(key, process))
 
@@ -98,8 +102,8 @@ def main() -> None:
             ("levels.dollar_impact", [6.0, 6.5, 7.0, 7.5]),
             ("framing", [-1.0, -0.5, 0.0, 0.5, 1.0]),
         ):
-            times = time_moves(explorer, key, values, args.moves, figure_values)
-            rows.append((f"what-if ({label})", key, times))
+            times, cpus = time_moves(explorer, key, values, args.moves, figure_values)
+            rows.append((f"what-if ({label})", key, times, cpus))
             if explorer is what_if:
                 all_what_if += times
 
@@ -117,29 +121,31 @@ def main() -> None:
         closed_only._shown = new
         figure.append(time.perf_counter() - middle)
         compute.append(middle - start)
-    rows.append(("what-if (closed form): parts", "numbers without figure", compute))
-    rows.append(("what-if (closed form): parts", "figure (build, stack, send)", figure))
+    parts = "what-if (closed form): parts"
+    rows.append((parts, "numbers without figure", compute, [math.nan]))
+    rows.append((parts, "figure (build, stack, send)", figure, [math.nan]))
 
     print(
         f"Explorer latency, control change -> new figure data (n = {args.n:,}, "
         f"{args.moves} moves per control, OPENBLAS_NUM_THREADS="
         f"{os.environ.get('OPENBLAS_NUM_THREADS', 'default')})"
     )
-    print(f"{'explorer':<34} {'control':<38} {'median ms':>10} {'p90 ms':>8}")
-    for explorer_name, key, times in rows:
+    print(f"{'explorer':<34} {'control':<38} {'median ms':>10} {'p90 ms':>8} {'cpu ms':>8}")
+    for explorer_name, key, times, cpus in rows:
         ms = np.array(times) * 1000
         print(
             f"{explorer_name:<34} {key:<38} {np.median(ms):>10.1f} {np.percentile(ms, 90):>8.1f}"
+            f" {1000 * np.median(cpus):>8.1f}"
         )
     summary = {
         "n": args.n,
         "weights_median_ms": 1000 * statistics.median(all_weights),
         "weights_target_ms": 100,
         "what_if_median_ms": 1000 * statistics.median(all_what_if),
-        "what_if_target_ms": 20,
+        "what_if_target_ms": 30,
         "what_if_closed_form_only_median_ms": 1000
         * statistics.median(
-            [t for e, _, ts in rows if e == "what-if (closed form only)" for t in ts]
+            [t for e, _, ts, _ in rows if e == "what-if (closed form only)" for t in ts]
         ),
         "what_if_numbers_median_ms": 1000 * statistics.median(compute),
         "what_if_figure_median_ms": 1000 * statistics.median(figure),
@@ -147,7 +153,7 @@ def main() -> None:
     print(
         f"\nweight explorer: median {summary['weights_median_ms']:.1f} ms over all controls "
         f"(target <= 100 ms); what-if: median {summary['what_if_median_ms']:.1f} ms "
-        f"(target <= 20 ms)"
+        f"(target <= 30 ms)"
     )
     print(json.dumps(summary))
 
