@@ -44,6 +44,7 @@ import time
 from pathlib import Path
 
 import psutil
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 CHROMIUM = os.environ.get("HIRING_SIM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -59,11 +60,17 @@ CHROMIUM_ARGS = [
 READOUT = ".hcs-explorer-weights .hcs-readout [data-metric='hire_rate']"
 PLOT = ".hcs-figure-weights.js-plotly-plot"
 HANDLE = ".hcs-control-threshold .noUi-handle"
+SHOWN = f"{PLOT} .main-svg"  # the plot is drawn
 TARGETS = {"memory_gb": 4.5, "first_render_s": 10.0, "slider_median_s": 0.5}
 TIMEOUT_MS = 180_000
-_DATA_JS = (  # the score distribution's four bar traces
-    f"JSON.stringify(document.querySelector({PLOT!r}).data.slice(0, 4)"
-    ".map(t => Array.from(t.y, Number)))"
+LOST_AFTER_MS = 120_000
+# Every trace's x and y: a threshold move updates the score distribution and the
+# decision-swing bars in two messages, and a press is done when both have arrived (waiting
+# for the first alone let the second land after the next press was armed, and be taken
+# for that press's answer).
+_DATA_JS = (
+    f"JSON.stringify(document.querySelector({PLOT!r}).data"
+    ".map(t => [Array.from(t.x || [], String), Array.from(t.y || [], String)]))"
 )
 NOTEBOOK = {
     "cells": [
@@ -191,22 +198,89 @@ async def open_page(browser, url: str, blocked: list[str]):
     page = await context.new_page()
     start = time.perf_counter()
     await page.goto(url, timeout=TIMEOUT_MS)
-    await page.wait_for_selector(READOUT, timeout=TIMEOUT_MS)
-    await page.wait_for_selector(f"{PLOT} .main-svg", timeout=TIMEOUT_MS)
+    await page.wait_for_function(
+        f"() => document.querySelector({READOUT!r}) && document.querySelector({SHOWN!r})",
+        polling=POLL_MS,
+        timeout=TIMEOUT_MS,
+    )
     return context, page, time.perf_counter() - start
 
 
-async def press_and_time(page, key: str) -> float:
-    """Seconds from a key press on the threshold's handle to new plot data."""
+_STATE_JS = (  # the threshold the read-out was computed for (the kernel's state)
+    'JSON.parse(document.querySelector(".hcs-explorer-weights .hcs-readout")'
+    ".dataset.state).threshold"
+)
+_SHOWN_JS = f"Number(document.querySelector({HANDLE!r}).getAttribute('aria-valuetext'))"
+#: Presses whose plot did not change in time, with what the page showed (see press_and_time).
+LOST: list[dict] = []
+
+
+#: Plot events after which the page checks for new data (the check also runs every poll).
+_EVENTS = (
+    "['plotly_afterplot', 'plotly_update', 'plotly_restyle', 'plotly_relayout', 'plotly_redraw']"
+)
+_ARM_JS = f"""() => {{
+    const gd = document.querySelector({PLOT!r});
+    const old = window.__hcsCheck;
+    for (const name of {_EVENTS}) if (old) gd.removeListener(name, old);
+    const before = {_DATA_JS};
+    let last = before;
+    window.__hcsBefore = before;
+    window.__hcsState = {_STATE_JS};
+    window.__hcsDone = null;
+    window.__hcsCheck = () => {{
+        const now = {_DATA_JS};
+        if (now === last) return;
+        last = now;
+        window.__hcsDone = now === before ? null : performance.now();
+    }};
+    for (const name of {_EVENTS}) gd.on(name, window.__hcsCheck);
+    window.__hcsStart = performance.now();
+}}"""
+#: A press is answered when the plot's data differ from before it and have not changed
+#: for this long (its last change is the time taken).
+QUIET_MS = 500
+_ANSWERED_JS = (
+    "() => { window.__hcsCheck(); return window.__hcsDone !== null"
+    f" && performance.now() - window.__hcsDone > {QUIET_MS}; }}"
+)
+#: Milliseconds between the benchmark's checks of a page. Not "raf": polling on every
+#: animation frame costs a page ~0.25 s of CPU per second (measured: 5 pages waiting 5 s,
+#: 1.5 CPU-s with raf, 0.5 with 100 ms, 0.3 idle), which with 30 pages waiting at once is
+#: more CPU than the machine has. The time itself is taken in the page when plotly
+#: reports a redraw, so it does not depend on the poll.
+POLL_MS = 100
+
+
+async def press_and_time(page, key: str) -> float | None:
+    """Seconds from a key press on the threshold's handle to new plot data (None: lost).
+
+    "New plot data" is every trace's data differing from before the press and
+    then quiet for ``QUIET_MS``, timed at its last change, in the page, on
+    plotly's redraw events (or at the next poll if none fired). A press whose
+    plot does not change within ``LOST_AFTER_MS`` is recorded in :data:`LOST`
+    with the slider's value, the read-out's threshold (the state the server
+    computed for) and whether the data changed, so a lost update can be told
+    apart from a slow one or a press that moved nothing.
+    """
     await page.focus(HANDLE)
-    await page.evaluate(
-        f"() => {{ window.__hcsBefore = {_DATA_JS}; window.__hcsStart = performance.now(); }}"
-    )
+    await page.evaluate(_ARM_JS)
     await page.keyboard.press(key)
-    await page.wait_for_function(
-        f"() => {_DATA_JS} !== window.__hcsBefore", polling="raf", timeout=TIMEOUT_MS
-    )
-    return await page.evaluate("() => (performance.now() - window.__hcsStart) / 1000")
+    try:
+        await page.wait_for_function(
+            _ANSWERED_JS,
+            polling=POLL_MS,
+            timeout=LOST_AFTER_MS,
+        )
+    except PlaywrightTimeout:
+        LOST.append(
+            await page.evaluate(
+                f"() => ({{key: {key!r}, slider: {_SHOWN_JS}, state_before: window.__hcsState,"
+                f" state_now: {_STATE_JS}, bars_changed: {_DATA_JS} !== window.__hcsBefore}})"
+            )
+        )
+        return None
+    return await page.evaluate("() => (window.__hcsDone - window.__hcsStart) / 1000")
 
 
 async def slider_turns(pages: list, presses: int) -> list[float]:
@@ -215,7 +289,9 @@ async def slider_turns(pages: list, presses: int) -> list[float]:
     for i in range(presses):
         key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
         for page in pages:
-            times.append(await press_and_time(page, key))
+            seconds = await press_and_time(page, key)
+            if seconds is not None:
+                times.append(seconds)
     return times
 
 
@@ -224,7 +300,8 @@ async def slider_together(pages: list, rounds: int) -> list[float]:
     times: list[float] = []
     for i in range(rounds):
         key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
-        times += await asyncio.gather(*(press_and_time(page, key) for page in pages))
+        done = await asyncio.gather(*(press_and_time(page, key) for page in pages))
+        times += [seconds for seconds in done if seconds is not None]
     return times
 
 
@@ -250,6 +327,7 @@ async def measure(n: int, args: argparse.Namespace) -> dict:
 
 async def _drive(browser, server: Server, n: int, args: argparse.Namespace, up: float) -> dict:
     blocked: list[str] = []
+    LOST.clear()
     pages, renders, memory = [], [], []
     cpu = {"server": server.cpu_seconds(), "browser": browser_cpu_seconds()}
     for start in range(0, n, args.at_once):
@@ -285,6 +363,7 @@ async def _drive(browser, server: Server, n: int, args: argparse.Namespace, up: 
         "server_cpu_s_per_press": press_cpu,
         "load_average": os.getloadavg()[0],
         "blocked_requests": len(blocked),
+        "lost_presses": list(LOST),
     }
 
 
@@ -302,7 +381,7 @@ def report(rows: list[dict], args: argparse.Namespace) -> None:
     head = (
         f"{'N':>3} {'render med s':>12} {'render max s':>12} {'slider med s':>12} "
         f"{'slider p90 s':>12} {'together med s':>14} {'RSS GB':>7} {'PSS GB':>7} "
-        f"{'MB/page':>8} {'procs':>5} {'offsite':>7}"
+        f"{'MB/page':>8} {'procs':>5} {'offsite':>7} {'lost':>4}"
     )
     print(head)
     for r in rows:
@@ -312,8 +391,10 @@ def report(rows: list[dict], args: argparse.Namespace) -> None:
             f"{r['n']:>3} {_median(r['first_render_s']):>12.2f} {max(r['first_render_s']):>12.2f} "
             f"{_median(turns):>12.3f} {p90:>12.3f} {_median(r['slider_together_s']):>14.3f} "
             f"{r['rss_gb']:>7.2f} {r['pss_gb']:>7.2f} {1000 * r['rss_gb'] / r['n']:>8.0f} "
-            f"{r['processes']:>5} {r['blocked_requests']:>7}"
+            f"{r['processes']:>5} {r['blocked_requests']:>7} {len(r['lost_presses']):>4}"
         )
+        for lost in r["lost_presses"]:
+            print(f"    lost press (no new plot in {LOST_AFTER_MS / 1000:.0f} s): {lost}")
     print(
         "CPU seconds, which the machine's other work does not inflate: per page load, "
         "server and browser; per slider press, server"
@@ -354,6 +435,7 @@ def report(rows: list[dict], args: argparse.Namespace) -> None:
                 "rss_gb": r["rss_gb"],
                 "pss_gb": r["pss_gb"],
                 "blocked_requests": r["blocked_requests"],
+                "lost_presses": len(r["lost_presses"]),
                 "server_cpu_s_per_load": r["server_cpu_s_per_load"],
                 "browser_cpu_s_per_load": r["browser_cpu_s_per_load"],
                 "server_cpu_s_per_press": r["server_cpu_s_per_press"],

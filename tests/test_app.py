@@ -103,6 +103,64 @@ def test_first_tab_shows_what_the_api_gives_for_the_seed(seed):
     assert all((math.isnan(shown[k]) and math.isnan(api[k])) or shown[k] == api[k] for k in api)
 
 
+def test_pages_start_from_one_shared_first_state_and_then_move_apart():
+    """The weight explorer's first state is computed once per process; moves are a page's own."""
+    from dataclasses import replace
+
+    from sim.app.shared import SharedStartExplorer, clear_starts
+    from sim.widgets import WeightExplorer
+
+    clear_starts()
+    process = sim.load_process("amex_ai_pm_2026")
+    first, second = (build_app(process, n=2000, seed=5).explorers["weights"] for _ in range(2))
+    assert isinstance(second, SharedStartExplorer)
+    assert second.result is first.result  # shared, not recomputed
+    fresh = WeightExplorer(process, n=2000, rng=5)
+    assert second.metrics == fresh.metrics and second.state == fresh.state
+    assert second.swing.equals(fresh.swing) and second.swing is not first.swing
+    first.set_state(threshold=8.0, weights={"leadership": 0.5})
+    assert second.state == fresh.state and second.metrics == fresh.metrics
+    second.set_state(threshold=6.5)
+    moved = replace(process, debrief=replace(process.debrief, threshold=6.5))
+    assert second.metrics == sim.simulate(moved, n=2000, rng=5).summary()
+    assert first.state["threshold"] == 8.0
+    # Another seed or pool size is another first state.
+    other = build_app(process, n=2000, seed=6).explorers["weights"]
+    assert other.result is not first.result
+    assert other.metrics == WeightExplorer(process, n=2000, rng=6).metrics
+
+
+def test_threshold_has_a_number_box_that_takes_exact_values():
+    from dataclasses import replace
+
+    process = sim.load_process("amex_ai_pm_2026")
+    explorer = build_app(process, n=1000, seed=2).explorers["weights"]
+    slider = explorer.controls["threshold"]
+    (row,) = [
+        c for c in explorer.widget.children[0].children if slider in getattr(c, "children", ())
+    ]
+    box = row.children[1]
+    assert "hcs-threshold-box" in box._dom_classes and box.value == slider.value
+    box.value = 6.83  # typed: the slider keeps its 0.05 grid, the box shows what it kept
+    assert slider.value == box.value == explorer.state["threshold"] == 6.85
+    moved = replace(process, debrief=replace(process.debrief, threshold=6.85))
+    assert explorer.metrics == sim.simulate(moved, n=1000, rng=2).summary()
+    slider.value = 7.25  # a slider move shows in the box
+    assert box.value == 7.25 and explorer.state["threshold"] == 7.25
+    box.value = 99.0  # beyond the scale: the box clamps to the slider's range
+    assert box.value == slider.value == slider.max
+
+
+def test_decision_swing_legend_reads_like_its_bars_in_the_app():
+    """The app stacks the swing chart under a stacked histogram, which made plotly reverse
+    the swing's legend ("weight doubled" first while "weight set to 0" is the top bar)."""
+    figure = build_app(n=500, seed=1).explorers["weights"].figure
+    swing = [t for t in figure.data if t.name in ("weight set to 0", "weight doubled")]
+    assert [t.name for t in swing] == ["weight set to 0", "weight doubled"]
+    legend = swing[0].legend
+    assert figure.layout[legend].traceorder == "normal"
+
+
 def test_every_explorer_has_a_tab_built_when_it_is_first_opened():
     from sim.widgets import DebriefRoom, PanelDesigner, WeightExplorer, WhatIfExplorer
 

@@ -173,7 +173,8 @@ def wait_for_threshold(page, threshold: float) -> None:
 
 
 def slider_value(page) -> float:
-    return float(page.inner_text(".hcs-control-threshold .widget-readout"))
+    """The value the threshold slider shows in the browser (its number box shows it too)."""
+    return float(page.get_attribute(HANDLE, "aria-valuetext"))  # valuenow is rounded
 
 
 def press_and_time(page, key: str) -> float:
@@ -303,6 +304,18 @@ def _drive(page, server: Server, first: dict, timings: dict) -> None:
     shown = readout(page)
     assert shown["hire_rate"] == want["hire_rate"]
     assert shown["state"]["threshold"] == pytest.approx(final)
+
+    # The number box beside the slider takes a typed value; the slider keeps its grid.
+    box = ".hcs-threshold-box input"
+    assert float(page.input_value(box)) == pytest.approx(final)
+    page.fill(box, "6.83")
+    page.press(box, "Enter")
+    wait_for_threshold(page, 6.85)
+    want = expected(6.85)
+    wait_for_counts(page, want["counts"])
+    assert readout(page)["hire_rate"] == want["hire_rate"]
+    page.wait_for_function(f"() => document.querySelector({box!r}).value === '6.85'")
+    assert slider_value(page) == pytest.approx(6.85)
 
     # The what-if tab builds its explorer when opened; its first render is the closed form.
     process = sim.load_process(PROCESS)

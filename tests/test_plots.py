@@ -12,6 +12,7 @@ import pytest
 
 import sim
 from sim import analysis
+from sim.plots._base import human
 
 go = pytest.importorskip("plotly.graph_objects")
 plots = pytest.importorskip("sim.plots")
@@ -92,6 +93,33 @@ def test_sensitivity_figure(amex, output, index):
     assert shown == len(table[(table.output == output) & (table.group != "reference")])
     with pytest.raises(sim.SpecError, match="output"):
         plots.sensitivity_figure(table, output="salary")
+
+
+def test_decision_swing_legend_lists_the_bars_top_down(pool_result):
+    """Each competency's pair of bars reads like the legend: "weight set to 0" first.
+
+    Grouped horizontal bars on a reversed axis draw the first trace on top of each
+    pair; plotly reverses a legend by default when a figure stacks bars (the app
+    stacks this chart under the stacked histogram), so the order must be explicit.
+    """
+    fig = plots.decision_swing_figure(analysis.decision_swing(pool_result))
+    assert fig.layout.barmode == "group" and fig.layout.yaxis.autorange == "reversed"
+    assert [t.name for t in fig.data] == ["weight set to 0", "weight doubled"]
+    assert fig.layout.legend.traceorder == "normal"
+
+
+def test_sensitivity_legend_and_floor_label(amex):
+    """Legend groups in the order their bars first appear from the top; the no-effect
+    label above the plot, clear of every bar (it sat on the bottom row)."""
+    table = analysis.global_sensitivity(amex, n=2000, rng=1)
+    fig = plots.sensitivity_figure(table, output="hire", index="S1")
+    rows = table[(table.output == "hire") & (table.group != "reference")]
+    rows = rows.sort_values("S1", ascending=False)  # top of the chart first
+    assert list(fig.layout.yaxis.categoryarray) == [human(i) for i in rows["input"][::-1]]
+    assert [t.name for t in fig.data] == list(dict.fromkeys(rows["group"]))
+    assert fig.layout.legend.traceorder == "normal"
+    (label,) = [a for a in fig.layout.annotations if a.text == "no-effect input"]
+    assert (label.yref, label.y, label.yanchor) == ("y domain", 1, "bottom")
 
 
 def test_reliability_figures(amex):

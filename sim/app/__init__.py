@@ -252,14 +252,66 @@ def _panes(n: int) -> tuple[list[Any], list[Any]]:
 def _explorer_makers(
     process: Any, profiles: dict[str, Any], n: int, seed: int
 ) -> dict[str, Callable[[], Any]]:
-    from ..widgets import DebriefRoom, PanelDesigner, WeightExplorer, WhatIfExplorer
+    from ..widgets import DebriefRoom, PanelDesigner, WhatIfExplorer
+    from .shared import SharedStartExplorer
+
+    def weights() -> Any:
+        explorer = SharedStartExplorer(process, n=n, rng=seed)
+        _threshold_box(explorer)
+        return explorer
 
     return {
-        "weights": lambda: WeightExplorer(process, n=n, rng=seed),
+        "weights": weights,
         "what_if": lambda: WhatIfExplorer(process, profiles, rng=seed),
         "debrief": lambda: DebriefRoom(process, profiles, rng=DEBRIEF_SEED),
         "panel": lambda: PanelDesigner(process, n=n, rng=seed),
     }
+
+
+def _threshold_box(explorer: Any) -> Any:
+    """A number box beside the threshold slider, for values such as 7.25 typed exactly.
+
+    The box and the slider show one value: a number typed in the box (sent on
+    Enter or when the box loses focus) goes to the slider, which snaps it to its
+    0.05 grid and recomputes the explorer; a slider move shows in the box.
+    """
+    import ipywidgets as widgets
+
+    slider = explorer.controls["threshold"]
+    box = widgets.BoundedFloatText(
+        value=slider.value,
+        min=slider.min,
+        max=slider.max,
+        step=slider.step,
+        layout={"width": "6.5em"},
+        tooltip="Type a threshold, then Enter",
+    )
+    box.add_class("hcs-threshold-box")
+    slider.layout.width = "29em"
+    slider.readout = False  # the box shows the value
+
+    busy = [False]  # one change at a time: the slider's snap must not bounce back
+
+    def to_slider(change: Any) -> None:
+        if busy[0]:
+            return
+        busy[0] = True
+        try:
+            slider.value = change["new"]
+        finally:
+            busy[0] = False
+        box.value = slider.value  # the grid value the slider kept
+
+    def to_box(change: Any) -> None:
+        if not busy[0]:
+            box.value = change["new"]
+
+    box.observe(to_slider, names="value")
+    slider.observe(to_box, names="value")
+    row = widgets.HBox([slider, box], layout={"align_items": "center"})
+    left = explorer.widget.children[0]
+    left.children = tuple(row if child is slider else child for child in left.children)
+    return box
 
 
 def _title(name: str) -> str:

@@ -131,8 +131,19 @@ def hline(y: float, line: dict[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def vline_label(x: float, text: str, *, bottom: bool = False) -> dict[str, Any]:
-    """Label right of a :func:`vline`, at the top (or bottom) of the plot."""
+def vline_label(
+    x: float, text: str, *, bottom: bool = False, above: bool = False
+) -> dict[str, Any]:
+    """Label right of a :func:`vline`, at the top (or bottom) of the plot.
+
+    ``above`` puts it just above the plot area instead, clear of any bar (for a
+    line drawn across horizontal bars, whose top and bottom rows are bars too).
+    """
+    if above:
+        return {
+            "text": text, "showarrow": False, "x": x, "xref": "x", "xanchor": "left",
+            "y": 1, "yref": "y domain", "yanchor": "bottom", "yshift": 2,
+        }  # fmt: skip
     return {
         "text": text, "showarrow": False, "x": x, "xref": "x", "xanchor": "left",
         "y": 0 if bottom else 1, "yref": "y domain", "yanchor": "bottom" if bottom else "top",

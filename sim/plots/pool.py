@@ -50,12 +50,17 @@ def decision_swing_figure(
             ("changed_doubled", "weight doubled", COLORS["up"]),
         )
     ]
+    # Grouped horizontal bars on a reversed axis draw the first trace on top of each
+    # pair; the legend lists it first too. "normal" is explicit because plotly reverses
+    # a legend by default when the figure stacks bars (the app stacks this chart under
+    # a stacked histogram).
     return figure(
         bars,
         "Decision swing",
-        xaxis=axis("share of debrief decisions that change", tickformat=".0%"),
+        xaxis=axis("share of debrief decisions that change", tickformat=".1~%"),
         yaxis=axis(autorange="reversed"),
         barmode="group",
+        legend={"traceorder": "normal"},
     )
 
 
@@ -83,6 +88,9 @@ def sensitivity_figure(
     rows = table[table["output"] == output]
     dummy = rows[rows["group"] == "reference"]
     rows = rows[rows["group"] != "reference"].sort_values(index, ascending=True)
+    # The largest bar is drawn on top (categories run bottom to top); the legend lists
+    # the groups in the order they first appear from the top.
+    top_down = rows.iloc[::-1]
     bars = [
         {
             "type": "bar",
@@ -92,14 +100,14 @@ def sensitivity_figure(
             "name": str(group),
             "marker": {"color": GROUP_COLORS.get(str(group), COLORS["muted"])},
         }
-        for group, part in rows.groupby("group", sort=False)
+        for group, part in top_down.groupby("group", sort=False)
     ]
     shapes, annotations = [], []
     floor = dummy[index].to_numpy(dtype=float)
     if floor.size and np.isfinite(floor[0]) and floor[0] > 0:
         x = float(floor[0])
         shapes.append(vline(x, {"color": COLORS["muted"], "dash": "dot"}))
-        annotations.append(vline_label(x, "no-effect input", bottom=True))
+        annotations.append(vline_label(x, "no-effect input", above=True))
     return figure(
         bars,
         f"Global sensitivity of the {output} ({index})",
@@ -108,6 +116,7 @@ def sensitivity_figure(
         xaxis=axis(index),
         yaxis=axis(categoryorder="array", categoryarray=[human(i, titles) for i in rows["input"]]),
         barmode="overlay",
+        legend={"traceorder": "normal"},
         height=700,
     )
 
