@@ -250,6 +250,14 @@ def group_shares(
     """
     values = np.asarray(values, dtype=float)
     rows = np.atleast_2d(values)
+    size = np.bincount(groups, minlength=n_groups)
+    if rows.shape[0] == 1 and size.max(initial=0) < 8:
+        # One row of small groups (every debrief variant): totals by bincount add each
+        # group's values in column order, as numpy's sum does below 8 terms (same bits).
+        total = np.bincount(groups, weights=rows[0], minlength=n_groups)[groups]
+        fallback = 1.0 / size[groups] if empty is None else empty
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(total > 0, values / total, fallback)
     out = np.zeros_like(rows)
     for g in range(n_groups):
         mine = groups == g
