@@ -72,6 +72,8 @@ def test_json_lists_cells_in_spec_order(spec_file: Path, amex: sim.Process) -> N
     )
     for key in ("hire_rate", "precision", "recall", "validity", "dollars_per_hire"):
         assert key in first and f"{key}_se" in first and f"{key}_diff_se" in last
+    for key in ("interviewer_cost_per_applicant", "interviewer_cost_per_hire"):  # dollars
+        assert math.isfinite(first[key]) and first[f"{key}_se"] > 0 and f"{key}_diff_se" in last
 
 
 def test_text_table(spec_file: Path) -> None:

@@ -54,12 +54,16 @@ class GroupJob:
         That cell's index.
     cells : tuple of (int, tuple of (str, object))
         Index and changes of each cell to compute here.
+    costs : tuple of (tuple of float or None)
+        Each cell's interviewer dollars by stage (:func:`sim.sweep.stats.cost_by_stage`,
+        R + 1 floats), or ``None`` without economics data; empty: ``None`` for all.
     """
 
     seed: np.random.SeedSequence
     base: tuple[tuple[str, Any], ...]
     base_index: int
     cells: tuple[tuple[int, tuple[tuple[str, Any], ...]], ...]
+    costs: tuple[tuple[float, ...] | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,7 @@ def plan_tasks(
     cells_per_task: int,
     group_piece: int | None = None,
     keys: Sequence[str] | None = None,
+    costs: Sequence[Any] | None = None,
 ) -> Iterator[Task]:
     """Batch the ``pending`` cells into tasks of about ``cells_per_task`` cells.
 
@@ -162,7 +167,8 @@ def plan_tasks(
     ``cells_per_task``), each simulated once; pieces of small groups share a
     task up to ``cells_per_task`` cells. Groups are formed over all ``cells``
     (finished ones included), so a resumed sweep reuses the ratings of the
-    first run. The batching never changes a result.
+    first run. The batching never changes a result. ``costs`` gives each cell's
+    interviewer dollars by stage (by cell index; ``None``: no dollar figures).
     """
     data = to_data(process)
     base_width = draw_width(process)
@@ -182,10 +188,15 @@ def plan_tasks(
             if jobs and size + len(take) > cells_per_task:
                 yield Task(number, data, n, tuple(jobs))
                 jobs, size, number = [], 0, number + 1
-            jobs.append(GroupJob(seed, first.assignments, first.index, take))
+            dollars = tuple(_plain(None if costs is None else costs[i]) for i, _ in take)
+            jobs.append(GroupJob(seed, first.assignments, first.index, take, dollars))
             size += len(take)
     if jobs:
         yield Task(number, data, n, tuple(jobs))
+
+
+def _plain(cost: Any) -> tuple[float, ...] | None:
+    return None if cost is None else tuple(float(x) for x in cost)
 
 
 # --------------------------------------------------------------------------- running
@@ -233,6 +244,8 @@ def _run_group(base: Process, job: GroupJob, n: int) -> Iterator[tuple[int, np.n
         index: group_base if index == job.base_index else _build(base, changes)
         for index, changes in job.cells
     }
+    costs = dict(zip((index for index, _ in job.cells), job.costs, strict=False))
+    dollars = {i: None if costs.get(i) is None else np.array(costs[i]) for i in processes}
     reuse = any(index != job.base_index for index in processes)
     sums = {index: np.zeros((n_groups(n), len(FIELDS))) for index in processes}
     chunks = iter_chunks(
@@ -241,7 +254,7 @@ def _run_group(base: Process, job: GroupJob, n: int) -> Iterator[tuple[int, np.n
     for chunk in chunks:
         for index, process in processes.items():
             outcome = chunk if index == job.base_index else redecide(chunk, process)
-            sums[index] += group_totals(outcome, n)
+            sums[index] += group_totals(outcome, n, dollars[index])
     yield from sums.items()
 
 
