@@ -7,8 +7,9 @@ Prints, for 64 cells of the reference process (amex_ai_pm_2026):
   serial, on 2 local worker processes, on a Dask LocalCluster(2) as Dask makes
   it (the nanny's MALLOC_TRIM_THRESHOLD_=65536 and the profiler), its tasks run
   without and with sim.sweep.memory.arrays_from_heap, and on
-  sim.sweep.local_cluster(2); with the speed-up over serial (target >= 1.7x with
-  two workers on two cores), whether the results are bitwise identical, and the
+  sim.sweep.local_cluster(2), taking turns in each round (best round kept);
+  with the speed-up over serial (target >= 1.7x with two workers on two
+  cores), whether the results are bitwise identical, and the
   evidence per cell: the tasks' own wall and CPU seconds and page faults, and
   the Dask workers' CPU outside the tasks;
 - a sweep of 64 debrief designs (one simulation, 63 re-decided debriefs), serial,
@@ -141,81 +142,86 @@ def _worker_env() -> str:
     return os.environ.get("MALLOC_TRIM_THRESHOLD_", "unset")
 
 
-def timed_sweep(
-    process: sim.Process, spec: dict[str, Any], n: int, backend: Any, repeat: int
-) -> dict[str, Any]:
-    """Best wall time of the sweep on ``backend``, its result, the per-cell figures of the
-    tasks of that best run and, on Dask, the workers' CPU spent outside tasks per cell."""
+def timed_once(process: sim.Process, spec: dict[str, Any], n: int, backend: Any) -> dict[str, Any]:
+    """One sweep on ``backend``: wall time, result, the per-cell figures of its tasks and, on
+    Dask, the workers' CPU spent outside tasks per cell."""
     client = getattr(backend, "client", None)
-    best: dict[str, Any] = {"seconds": float("inf")}
-    for _ in range(repeat):
-        cpu0 = sum(client.run(_worker_cpu).values()) if client else 0.0
-        start = time.perf_counter()
-        result = sim.sweep(process, spec, n=n, rng=1, executor=backend)
-        seconds = time.perf_counter() - start
-        cpu1 = sum(client.run(_worker_cpu).values()) if client else 0.0
-        if seconds < best["seconds"]:
-            outs, cells = backend.outputs, len(result.cells)
-            task_cpu = sum(o["cpu_seconds"] for o in outs)
-            best = {
-                "seconds": seconds,
-                "result": result,
-                "load": os.getloadavg()[0],
-                "task_wall": sum(o["seconds"] for o in outs) / cells,
-                "task_cpu": task_cpu / cells,
-                "faults": sum(o["page_faults"] for o in outs) / cells,
-                "other_cpu": (cpu1 - cpu0 - task_cpu) / cells if client else float("nan"),
-            }
-    return best
+    cpu0 = sum(client.run(_worker_cpu).values()) if client else 0.0
+    start = time.perf_counter()
+    result = sim.sweep(process, spec, n=n, rng=1, executor=backend)
+    seconds = time.perf_counter() - start
+    cpu1 = sum(client.run(_worker_cpu).values()) if client else 0.0
+    outs, cells = backend.outputs, len(result.cells)
+    task_cpu = sum(o["cpu_seconds"] for o in outs)
+    return {
+        "seconds": seconds,
+        "result": result,
+        "load": os.getloadavg()[0],
+        "task_wall": sum(o["seconds"] for o in outs) / cells,
+        "task_cpu": task_cpu / cells,
+        "faults": sum(o["page_faults"] for o in outs) / cells,
+        "other_cpu": (cpu1 - cpu0 - task_cpu) / cells if client else float("nan"),
+    }
 
 
 def ratings_sweeps(process: sim.Process, n: int, w: int, rep: int) -> tuple[Any, Any]:
-    """The 64 rating designs on every backend side by side; returns the kept (cluster, client)."""
+    """The 64 rating designs on every backend, the backends taking turns in each of ``rep``
+    rounds (so a change of the shared machine's load hits them alike); the best round of
+    each is kept. Returns the rows and the (cluster, client) kept for what follows."""
     from dask.distributed import Client, LocalCluster
 
-    rows: list[tuple[str, dict[str, Any], str]] = []
     warm = {"grid": {"debrief.threshold": [7.2]}}
-    serial = RecordedSerial()
-    rows.append(("serial (this process)", timed_sweep(process, RATINGS, n, serial, rep), "-"))
-
     start = time.perf_counter()
     pool = RecordedLocal(w)
     sim.sweep(process, warm, n=1000, rng=1, executor=pool)
     t_pool = time.perf_counter() - start
-    rows.append((f"{w} local processes", timed_sweep(process, RATINGS, n, pool, rep), "-"))
-    pool.close()
-
     # A LocalCluster as Dask makes it: the nanny's MALLOC_TRIM_THRESHOLD_=65536, the profiler.
-    cluster = LocalCluster(
+    plain = LocalCluster(
         n_workers=w, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     )
-    client = Client(cluster)
-    backend = RecordedDask(client)
-    sim.sweep(process, warm, n=1000, rng=1, executor=backend)
-    env = next(iter(client.run(_worker_env).values()))
-    client.run(_malloc_fix, False)
-    label = f"LocalCluster({w}), tasks without the fix"
-    rows.append((label, timed_sweep(process, RATINGS, n, backend, rep), env))
-    client.run(_malloc_fix, True)
-    label = f"LocalCluster({w}), tasks with arrays_from_heap"
-    rows.append((label, timed_sweep(process, RATINGS, n, backend, rep), env))
-    client.close()
-    cluster.close()
-
+    plain_client = Client(plain)
     start = time.perf_counter()
     cluster = local_cluster(w)
     client = Client(cluster)
-    backend = RecordedDask(client)
-    sim.sweep(process, warm, n=1000, rng=1, executor=backend)
+    dask_plain, dask_ours = RecordedDask(plain_client), RecordedDask(client)
+    sim.sweep(process, warm, n=1000, rng=1, executor=dask_ours)
     t_cluster = time.perf_counter() - start
-    env = next(iter(client.run(_worker_env).values()))
-    label = f"sim.sweep.local_cluster({w})"
-    rows.append((label, timed_sweep(process, RATINGS, n, backend, rep), env))
+    sim.sweep(process, warm, n=1000, rng=1, executor=dask_plain)
+    plain_env = next(iter(plain_client.run(_worker_env).values()))
+    ours_env = next(iter(client.run(_worker_env).values()))
 
+    def without_fix() -> dict[str, Any]:
+        plain_client.run(_malloc_fix, False)
+        try:
+            return timed_once(process, RATINGS, n, dask_plain)
+        finally:
+            plain_client.run(_malloc_fix, True)
+
+    def on(backend: Any) -> Callable[[], dict[str, Any]]:
+        return lambda: timed_once(process, RATINGS, n, backend)
+
+    variants: list[tuple[str, Callable[[], dict[str, Any]], str]] = [
+        ("serial (this process)", on(RecordedSerial()), "-"),
+        (f"{w} local processes", on(pool), "-"),
+        (f"LocalCluster({w}), tasks without the fix", without_fix, plain_env),
+        (f"LocalCluster({w}), arrays_from_heap", on(dask_plain), plain_env),
+        (f"sim.sweep.local_cluster({w})", on(dask_ours), ours_env),
+    ]
+    best: list[dict[str, Any]] = [{"seconds": float("inf")} for _ in variants]
+    for _ in range(rep):
+        for i, (_, run, _) in enumerate(variants):
+            row = run()
+            if row["seconds"] < best[i]["seconds"]:
+                best[i] = row
+    pool.close()
+    plain_client.close()
+    plain.close()
+    rows = [(label, row, env) for (label, _, env), row in zip(variants, best, strict=True)]
     t_serial = rows[0][1]["seconds"]
     base = rows[0][1]["result"].totals
     same = all(np.array_equal(base, row["result"].totals) for _, row, _ in rows)
-    print(f"\n64 rating designs x {n:,} applicants (each cell a full simulation), best of {rep};")
+    print(f"\n64 rating designs x {n:,} applicants (each cell a full simulation), best of {rep}")
+    print("rounds in which the backends take turns; the other backends sit idle meanwhile;")
     print("per cell: the tasks' own wall and CPU time (the computing thread) and page faults;")
     print("'other CPU': the Dask worker processes' CPU outside the tasks (event loop, profiler):")
     print(f"  {'':<40} {'wall':>7} {'speed-up':>8} {'task':>7} {'CPU':>6} {'faults':>7} "
