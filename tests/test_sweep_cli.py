@@ -82,6 +82,7 @@ def test_text_table(spec_file: Path) -> None:
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("American Express AI/ML Product Manager (2026): 24 cells x 2,000")
     assert "hire_rate" in lines[1] and "d_precision" in lines[1]
+    assert "interviewer_cost_per_hire" in lines[1]  # dollars, from the process's economics
     assert len(lines) == 2 + 24
 
 

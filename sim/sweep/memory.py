@@ -26,7 +26,6 @@ setting and without the profiler.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,10 +48,9 @@ def _glibc() -> Any:
     global _LIBC
     if _LIBC is None:
         _LIBC = False
-        name = ctypes.util.find_library("c")
-        try:
-            libc = ctypes.CDLL(name) if name else None
-        except OSError:
+        try:  # the symbols already loaded into this process (no search for a library file)
+            libc = ctypes.CDLL(None)
+        except (OSError, TypeError):
             libc = None
         if libc is not None and all(
             hasattr(libc, f) for f in ("gnu_get_libc_version", "mallopt", "malloc_trim")
