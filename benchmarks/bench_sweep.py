@@ -4,10 +4,14 @@ Run:  python benchmarks/bench_sweep.py [--n 100000] [--workers 2]
 
 Prints, for 64 cells of the reference process (amex_ai_pm_2026):
 - a sweep of 64 rating designs (every cell a full simulation of N applicants):
-  serial, on 2 local worker processes and on a Dask LocalCluster(2) (with the
-  nanny's default environment, and without its MALLOC_TRIM_THRESHOLD_), with the
-  speed-up over serial (target >= 1.7x with two workers on two cores) and
-  whether the results are bitwise identical;
+  serial, on 2 local worker processes, on a Dask LocalCluster(2) as Dask makes
+  it (the nanny's MALLOC_TRIM_THRESHOLD_=65536 and the profiler), its tasks run
+  without and with sim.sweep.memory.arrays_from_heap, and on
+  sim.sweep.local_cluster(2), taking turns in each round (best round kept);
+  with the speed-up over serial (target >= 1.7x with two workers on two
+  cores), whether the results are bitwise identical, and the
+  evidence per cell: the tasks' own wall and CPU seconds and page faults, and
+  the Dask workers' CPU outside the tasks;
 - a sweep of 64 debrief designs (one simulation, 63 re-decided debriefs), serial,
   against 64 separate simulations;
 - Dask's overhead per cell: the workers' time not spent computing cells,
@@ -30,7 +34,8 @@ from typing import Any
 import numpy as np
 
 import sim
-from sim.sweep import DaskExecutor, LocalProcesses
+from sim.sweep import DaskExecutor, LocalProcesses, Serial
+from sim.sweep.memory import local_cluster
 from sim.sweep.tasks import plan_tasks
 
 RATINGS = {
@@ -90,39 +95,146 @@ def best_of(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return best, out
 
 
-def dask_sweep(
-    process: sim.Process, spec: dict[str, Any], n: int, workers: int, repeat: int, *, trim: bool
-) -> tuple[float, Any, float, tuple[Any, Any]]:
-    """Best time of the sweep on a LocalCluster, its result, the cluster's start-up time and
-    (cluster, client); closed unless ``trim`` is False (that one is kept for what follows).
+class Recording:
+    """Mixin for a backend: keeps the outputs of the tasks of the last sweep it ran."""
 
-    Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which turns off glibc's
-    adaptive mmap threshold: every large numpy array is mapped and faulted in afresh.
-    """
-    import dask
+    outputs: list[dict[str, Any]]
+
+    def run(self, tasks: Any) -> Any:
+        self.outputs = []
+        for task, output in super().run(tasks):  # type: ignore[misc]
+            self.outputs.append(output)
+            yield task, output
+
+
+class RecordedSerial(Recording, Serial):
+    pass
+
+
+class RecordedLocal(Recording, LocalProcesses):
+    pass
+
+
+class RecordedDask(Recording, DaskExecutor):
+    pass
+
+
+def _worker_cpu() -> float:
+    """CPU seconds of this whole worker process so far (every thread)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _malloc_fix(enabled: bool) -> None:
+    """In a worker: switch sim.sweep.tasks' allocation fix off (the code before it) or on."""
+    import contextlib
+
+    import sim.sweep.memory
+    import sim.sweep.tasks
+
+    fix = sim.sweep.memory.arrays_from_heap if enabled else contextlib.nullcontext
+    sim.sweep.tasks.arrays_from_heap = fix  # type: ignore[attr-defined]
+
+
+def _worker_env() -> str:
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_", "unset")
+
+
+def timed_once(process: sim.Process, spec: dict[str, Any], n: int, backend: Any) -> dict[str, Any]:
+    """One sweep on ``backend``: wall time, result, the per-cell figures of its tasks and, on
+    Dask, the workers' CPU spent outside tasks per cell."""
+    client = getattr(backend, "client", None)
+    cpu0 = sum(client.run(_worker_cpu).values()) if client else 0.0
+    start = time.perf_counter()
+    result = sim.sweep(process, spec, n=n, rng=1, executor=backend)
+    seconds = time.perf_counter() - start
+    cpu1 = sum(client.run(_worker_cpu).values()) if client else 0.0
+    outs, cells = backend.outputs, len(result.cells)
+    task_cpu = sum(o["cpu_seconds"] for o in outs)
+    return {
+        "seconds": seconds,
+        "result": result,
+        "load": os.getloadavg()[0],
+        "task_wall": sum(o["seconds"] for o in outs) / cells,
+        "task_cpu": task_cpu / cells,
+        "faults": sum(o["page_faults"] for o in outs) / cells,
+        "other_cpu": (cpu1 - cpu0 - task_cpu) / cells if client else float("nan"),
+    }
+
+
+def ratings_sweeps(process: sim.Process, n: int, w: int, rep: int) -> tuple[Any, Any]:
+    """The 64 rating designs on every backend, the backends taking turns in each of ``rep``
+    rounds (so a change of the shared machine's load hits them alike); the best round of
+    each is kept. Returns the rows and the (cluster, client) kept for what follows."""
     from dask.distributed import Client, LocalCluster
 
-    key = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
-    settings = {} if trim else {key: None}
+    warm = {"grid": {"debrief.threshold": [7.2]}}
     start = time.perf_counter()
-    with dask.config.set(settings):
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        )
-    client = Client(cluster)
-    sim.sweep(process, {"grid": {"debrief.threshold": [7.2]}}, n=1000, rng=1, executor=client)
-    started = time.perf_counter() - start
-    seconds, result = best_of(
-        lambda: sim.sweep(process, spec, n=n, rng=1, executor=client), repeat
+    pool = RecordedLocal(w)
+    sim.sweep(process, warm, n=1000, rng=1, executor=pool)
+    t_pool = time.perf_counter() - start
+    # A LocalCluster as Dask makes it: the nanny's MALLOC_TRIM_THRESHOLD_=65536, the profiler.
+    plain = LocalCluster(
+        n_workers=w, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     )
-    if trim:
-        client.close()
-        cluster.close()
-    return seconds, result, started, (cluster, client)
+    plain_client = Client(plain)
+    start = time.perf_counter()
+    cluster = local_cluster(w)
+    client = Client(cluster)
+    dask_plain, dask_ours = RecordedDask(plain_client), RecordedDask(client)
+    sim.sweep(process, warm, n=1000, rng=1, executor=dask_ours)
+    t_cluster = time.perf_counter() - start
+    sim.sweep(process, warm, n=1000, rng=1, executor=dask_plain)
+    plain_env = next(iter(plain_client.run(_worker_env).values()))
+    ours_env = next(iter(client.run(_worker_env).values()))
+
+    def without_fix() -> dict[str, Any]:
+        plain_client.run(_malloc_fix, False)
+        try:
+            return timed_once(process, RATINGS, n, dask_plain)
+        finally:
+            plain_client.run(_malloc_fix, True)
+
+    def on(backend: Any) -> Callable[[], dict[str, Any]]:
+        return lambda: timed_once(process, RATINGS, n, backend)
+
+    variants: list[tuple[str, Callable[[], dict[str, Any]], str]] = [
+        ("serial (this process)", on(RecordedSerial()), "-"),
+        (f"{w} local processes", on(pool), "-"),
+        (f"LocalCluster({w}), tasks without the fix", without_fix, plain_env),
+        (f"LocalCluster({w}), arrays_from_heap", on(dask_plain), plain_env),
+        (f"sim.sweep.local_cluster({w})", on(dask_ours), ours_env),
+    ]
+    best: list[dict[str, Any]] = [{"seconds": float("inf")} for _ in variants]
+    for _ in range(rep):
+        for i, (_, run, _) in enumerate(variants):
+            row = run()
+            if row["seconds"] < best[i]["seconds"]:
+                best[i] = row
+    pool.close()
+    plain_client.close()
+    plain.close()
+    rows = [(label, row, env) for (label, _, env), row in zip(variants, best, strict=True)]
+    t_serial = rows[0][1]["seconds"]
+    base = rows[0][1]["result"].totals
+    same = all(np.array_equal(base, row["result"].totals) for _, row, _ in rows)
+    print(f"\n64 rating designs x {n:,} applicants (each cell a full simulation), best of {rep}")
+    print("rounds in which the backends take turns; the other backends sit idle meanwhile;")
+    print("per cell: the tasks' own wall and CPU time (the computing thread) and page faults;")
+    print("'other CPU': the Dask worker processes' CPU outside the tasks (event loop, profiler):")
+    print(f"  {'':<40} {'wall':>7} {'speed-up':>8} {'task':>7} {'CPU':>6} {'faults':>7} "
+          f"{'other':>6} {'trim env':>8} {'load':>5}")  # fmt: skip
+    for label, row, env in rows:
+        other = "-" if np.isnan(row["other_cpu"]) else f"{row['other_cpu'] * 1000:4.0f}ms"
+        print(f"  {label:<40} {row['seconds']:6.2f}s {t_serial / row['seconds']:7.2f}x "
+              f"{row['task_wall'] * 1000:5.0f}ms {row['task_cpu'] * 1000:4.0f}ms "
+              f"{row['faults']:7.0f} {other:>6} {env:>8} {row['load']:5.1f}")  # fmt: skip
+    print(f"  bitwise identical across the {len(rows)}: {same}")
+    print(f"  start-up, apart: {w} local processes {t_pool:.2f} s, local_cluster({w}) "
+          f"{t_cluster:.2f} s")  # fmt: skip
+    return rows, (cluster, client)
 
 
 def main() -> None:
@@ -133,37 +245,19 @@ def main() -> None:
     args = parser.parse_args()
     process = sim.load_process("amex_ai_pm_2026")
     n, w, rep = args.n, args.workers, args.repeat
-    print(f"{os.cpu_count()} cores; {n:,} applicants per cell; shared machine: figures vary")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"{os.cpu_count()} cores; {n:,} applicants per cell; load average {load} (shared machine)"
+    )
     calibration = machine_speedup(w)
     print(f"the machine's own speed-up now, plain numpy work on {w} processes: {calibration:.2f}x")
 
-    t_serial, serial = best_of(lambda: sim.sweep(process, RATINGS, n=n, rng=1), rep)
-
-    start = time.perf_counter()
-    pool = LocalProcesses(w)
-    sim.sweep(process, {"grid": {"debrief.threshold": [7.2] * 1}}, n=1000, rng=1, executor=pool)
-    t_pool_start = time.perf_counter() - start
-    t_local, local = best_of(lambda: sim.sweep(process, RATINGS, n=n, rng=1, executor=pool), rep)
-    pool.close()
-
-    t_default, default, _, _ = dask_sweep(process, RATINGS, n, w, rep, trim=True)
-    t_dask, dask, t_cluster_start, (cluster, client) = dask_sweep(
-        process, RATINGS, n, w, rep, trim=False
-    )
-    same = all(np.array_equal(serial.totals, r.totals) for r in (local, default, dask))
-    cells = len(serial.cells)
-    print(f"\n{cells} rating designs x {n:,} applicants (each cell a full simulation):")
-    print(f"  {'serial':<38} {t_serial:7.2f} s   1.00x")
-    print(f"  {f'{w} local processes':<38} {t_local:7.2f} s   {t_serial / t_local:.2f}x"
-          f"   (pool start {t_pool_start:.2f} s, apart)")  # fmt: skip
-    print(f"  {f'Dask LocalCluster({w}), default nanny':<38} {t_default:7.2f} s   "
-          f"{t_serial / t_default:.2f}x")  # fmt: skip
-    print(f"  {f'Dask LocalCluster({w}), no malloc trim':<38} {t_dask:7.2f} s   "
-          f"{t_serial / t_dask:.2f}x   (start {t_cluster_start:.2f} s, apart)")  # fmt: skip
-    print(f"  bitwise identical across the four: {same}")
-    local_eff, dask_eff = t_serial / t_local / calibration, t_serial / t_dask / calibration
+    rows, (cluster, client) = ratings_sweeps(process, n, w, rep)
+    t_serial = rows[0][1]["seconds"]
+    local_eff = t_serial / rows[1][1]["seconds"] / calibration
+    dask_eff = t_serial / rows[-1][1]["seconds"] / calibration
     print(f"  speed-up over the machine's own {calibration:.2f}x: local {local_eff:.0%}, "
-          f"Dask {dask_eff:.0%}")  # fmt: skip
+          f"local_cluster {dask_eff:.0%}")  # fmt: skip
 
     t_debrief, _ = best_of(lambda: sim.sweep(process, DEBRIEF, n=n, rng=1), rep)
     cells_d = sim.sweep.parse_spec(DEBRIEF).cells(process)

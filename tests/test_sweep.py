@@ -6,6 +6,7 @@ import math
 import os
 import signal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -270,3 +271,88 @@ def test_a_second_interviewer_costs_their_hours(amex: sim.Process) -> None:
     assert abs(row["interviewer_hours_per_applicant"] - hours.mean()) < 5 * se
     one = sim.sweep(amex, spec, n=40_000, rng=6).frame.iloc[0]
     assert row["interviewer_hours_per_applicant"] > one["interviewer_hours_per_applicant"]
+
+
+# --------------------------------------------------------------------------- dollars
+HOURLY = {
+    "recruiter": 50.0,
+    "senior_pm": 130.0,
+    "ml_engineering_lead": 170.0,
+    "risk_partner": 90.0,
+    "hiring_manager": 210.0,
+}
+
+
+def _economics(amex: sim.Process, hourly: dict[str, float], extra: float) -> Any:
+    from dataclasses import replace
+
+    from sim.economics import Costs, load_economics
+
+    costs = Costs(hourly_usd=hourly, extra_minutes_per_interview=extra)
+    return replace(load_economics(amex), costs=costs)
+
+
+def _dollars_by_hand(process: sim.Process, stage: np.ndarray, extra: float) -> np.ndarray:
+    """Each candidate's interviewer dollars: rounds 0..stage sat, the debrief if reached."""
+    rounds = process.rounds
+    dollars = np.zeros(stage.size)
+    for r, rnd in enumerate(rounds):
+        per_hour = sum(HOURLY[name] for name in rnd.interviewers)
+        dollars += (stage >= r) * per_hour * (rnd.minutes + extra) / 60
+    people = {name for rnd in rounds for name in rnd.interviewers}
+    loop = sum(HOURLY[name] for name in people)
+    return dollars + (stage == len(rounds)) * process.debrief.minutes / 60 * loop
+
+
+def test_interviewer_dollars_recomputed_by_hand(amex: sim.Process) -> None:
+    """Dollars per applicant and per hire from each candidate's stage and the hourly costs."""
+    pair = ["ml_engineering_lead", "senior_pm"]
+    spec = {
+        "grid": {
+            "debrief.threshold": [6.8, 7.6],
+            "rounds[2].interviewers": [["ml_engineering_lead"], pair],
+        }
+    }
+    economics = _economics(amex, HOURLY, extra=10.0)
+    n = 20_000
+    result = sim.sweep(amex, spec, n=n, rng=7, economics=economics)
+    frame = result.frame
+    for cell, row in zip(result.cells, frame.to_dict("records"), strict=True):
+        seed = stream_seed(np.random.SeedSequence(7), cell.process, draw_width(amex))
+        direct = sim.simulate(cell.process, n=n, rng=seed, keep="decisions")
+        dollars = _dollars_by_hand(cell.process, direct.stage, extra=10.0)
+        assert row["interviewer_cost_per_applicant"] == pytest.approx(dollars.mean(), rel=1e-12)
+        per_hire = dollars.sum() / direct.hired.sum()
+        assert row["interviewer_cost_per_hire"] == pytest.approx(per_hire, rel=1e-12)
+        # The jackknife over 64 groups estimates the SE of a mean to about 1 / sqrt(2 * 63) = 9 %.
+        iid = dollars.std(ddof=1) / math.sqrt(n)
+        assert abs(row["interviewer_cost_per_applicant_se"] / iid - 1) < 0.35
+        assert row["interviewer_cost_per_hire_se"] > 0
+    # Cell 2 only raises the bar (same applicants, same rounds sat): the same dollars per
+    # applicant exactly, more per hire, with a paired SE below the unpaired one.
+    row = frame.iloc[2]
+    assert row["interviewer_cost_per_applicant_diff"] == 0.0
+    assert row["interviewer_cost_per_applicant_diff_se"] == 0.0
+    assert row["interviewer_cost_per_hire_diff"] > 0
+    unpaired = math.hypot(*frame.loc[[0, 2], "interviewer_cost_per_hire_se"])
+    assert row["interviewer_cost_per_hire_diff_se"] < unpaired
+    # Cell 1 adds a senior PM to round 2: other draws (not common), and it costs more.
+    assert not frame.loc[1, "common_draws"]
+    assert frame.loc[1, "interviewer_cost_per_applicant_diff"] > 0
+
+
+def test_dollars_come_from_the_preset_and_are_nan_without_economics(amex: sim.Process) -> None:
+    from sim.economics import load_economics
+    from sim.sweep.costs import cost_by_stage
+
+    spec = {"grid": {"debrief.threshold": [7.2]}}
+    row = sim.sweep(amex, spec, n=5_000, rng=3).frame.iloc[0]
+    direct = sim.simulate(amex, n=5_000, rng=3, keep="decisions")
+    dollars = cost_by_stage(amex, load_economics(amex))[direct.stage]
+    assert row["interviewer_cost_per_applicant"] == pytest.approx(dollars.mean(), rel=1e-12)
+    none = sim.sweep(amex, spec, n=5_000, rng=3, economics=False).frame.iloc[0]
+    assert math.isnan(none["interviewer_cost_per_hire"])
+    assert none["hire_rate"] == row["hire_rate"]
+    with pytest.raises(sim.SpecError, match=r"no hourly cost .* for hiring_manager"):
+        missing = {k: v for k, v in HOURLY.items() if k != "hiring_manager"}
+        sim.sweep(amex, spec, n=1_000, rng=3, economics=_economics(amex, missing, 0.0))

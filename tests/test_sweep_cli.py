@@ -72,6 +72,8 @@ def test_json_lists_cells_in_spec_order(spec_file: Path, amex: sim.Process) -> N
     )
     for key in ("hire_rate", "precision", "recall", "validity", "dollars_per_hire"):
         assert key in first and f"{key}_se" in first and f"{key}_diff_se" in last
+    for key in ("interviewer_cost_per_applicant", "interviewer_cost_per_hire"):  # dollars
+        assert math.isfinite(first[key]) and first[f"{key}_se"] > 0 and f"{key}_diff_se" in last
 
 
 def test_text_table(spec_file: Path) -> None:
@@ -80,6 +82,7 @@ def test_text_table(spec_file: Path) -> None:
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("American Express AI/ML Product Manager (2026): 24 cells x 2,000")
     assert "hire_rate" in lines[1] and "d_precision" in lines[1]
+    assert "interviewer_cost_per_hire" in lines[1]  # dollars, from the process's economics
     assert len(lines) == 2 + 24
 
 

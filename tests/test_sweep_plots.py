@@ -51,6 +51,23 @@ def test_frontier_figure(result) -> None:
     assert "debrief.rule = median" in " ".join(cells.text)
 
 
+def test_frontier_of_value_against_interviewer_dollars(result) -> None:
+    """Dollars per hire against interviewer dollars per hire: the frontier minimises the cost."""
+    x, y = "interviewer_cost_per_hire", "dollars_per_hire"
+    fig = frontier_figure(result, x, y)
+    frame = result.frame
+    cells, frontier, _ = fig.data
+    assert (
+        list(cells.x) == frame[x].tolist()
+        and list(cells.error_x.array) == frame[f"{x}_se"].tolist()
+    )
+    front = pareto_front(frame[x], frame[y], lower_x=True)
+    assert sorted(frontier.x) == sorted(frame.loc[front, x])
+    cheapest = frame[x].idxmin()
+    assert frame.loc[cheapest, x] in list(frontier.x)  # nothing costs less
+    assert fig.layout.xaxis.title.text == "interviewer cost per hire ($)"
+
+
 def test_frontier_of_a_frame_and_bad_columns(result) -> None:
     fig = frontier_figure(result.frame, x="recall", y="validity")
     assert list(fig.data[0].x) == result.frame["recall"].tolist()

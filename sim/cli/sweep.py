@@ -126,7 +126,10 @@ def _text(title: str, result: SweepResult, seed: int) -> str:
         ("validity", 3),
         ("dollars_per_hire", 0),
         ("interviewer_hours_per_hire", 1),
+        ("interviewer_cost_per_hire", 0),
     ):
+        if frame[name].isna().all():
+            continue
         pairs = zip(frame[name], frame[f"{name}_se"], strict=True)
         table[name] = [_pm(v, se, digits) for v, se in pairs]
     diffs = zip(frame["precision_diff"], frame["precision_diff_se"], strict=True)

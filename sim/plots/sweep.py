@@ -60,7 +60,14 @@ def _text(value: Any) -> str:
 
 
 #: Metrics of which less is better (a cost): the frontier minimises them.
-LOWER_IS_BETTER = frozenset({"interviewer_hours_per_hire", "interviewer_hours_per_applicant"})
+LOWER_IS_BETTER = frozenset(
+    {
+        "interviewer_hours_per_hire",
+        "interviewer_hours_per_applicant",
+        "interviewer_cost_per_hire",
+        "interviewer_cost_per_applicant",
+    }
+)
 
 
 def pareto_front(x: Any, y: Any, lower_x: bool = False, lower_y: bool = False) -> np.ndarray:
@@ -91,10 +98,11 @@ def frontier_figure(result: Any, x: str = "hire_rate", y: str = "precision") -> 
 
     The frontier joins the cells that no other cell beats on both metrics
     (more of each is better, less of a cost in :data:`LOWER_IS_BETTER` such as
-    ``interviewer_hours_per_hire``): moving along it trades one for the other,
-    and every cell off it is dominated. The baseline cell is ringed. For value
-    against interviewer time: ``frontier_figure(result, "interviewer_hours_per_hire",
-    "dollars_per_hire")``.
+    ``interviewer_cost_per_hire``): moving along it trades one for the other,
+    and every cell off it is dominated. The baseline cell is ringed. For the
+    value of a hire against what its interviews cost, both in dollars:
+    ``frontier_figure(result, "interviewer_cost_per_hire", "dollars_per_hire")``
+    (or ``"interviewer_hours_per_hire"`` for the time).
 
     Parameters
     ----------
@@ -175,7 +183,8 @@ def _ring(x: float, y: float) -> go.Scatter:
 
 
 def _title(column: str) -> str:
-    return column.replace("_", " ")
+    text = column.replace("_", " ")
+    return f"{text} ($)" if "cost" in column or "dollars" in column else text
 
 
 def heatmap_figure(

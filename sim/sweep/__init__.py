@@ -11,8 +11,10 @@ module                    what lives there
 :mod:`sim.sweep.paths`    field paths: ``rounds[2].interviewers``, get and set
 :mod:`sim.sweep.cells`    the spec (grid, zip, variants) and its validated cells
 :mod:`sim.sweep.stats`    group sums, metrics, jackknife and paired SEs
+:mod:`sim.sweep.costs`    interviewer dollars by stage, from the process's economics
 :mod:`sim.sweep.tasks`    batches of cells, what travels, the worker function
 :mod:`sim.sweep.executors` serial, local processes, Dask
+:mod:`sim.sweep.memory`   a worker's allocator while it computes; ``local_cluster``
 :mod:`sim.sweep.storage`  the Parquet dataset a sweep appends to and resumes from
 :mod:`sim.sweep.run`      the driver and :class:`SweepResult`
 :mod:`sim.sweep.cli`      ``hiring-sim sweep``
@@ -27,6 +29,7 @@ from typing import Any
 
 from .cells import Cell, SweepSpec, load_spec, parse_spec
 from .executors import DaskExecutor, LocalProcesses, Serial
+from .memory import local_cluster
 from .run import SweepResult, run_sweep
 from .stats import METRICS
 
@@ -39,6 +42,7 @@ __all__ = [
     "SweepResult",
     "SweepSpec",
     "load_spec",
+    "local_cluster",
     "parse_spec",
     "run_sweep",
 ]

@@ -12,7 +12,9 @@ BLAS on one thread, so results are bitwise identical across backends.
   and the unfinished tasks resubmitted.
 - :class:`DaskExecutor`: a ``dask.distributed.Client`` (or a scheduler address).
   Tasks are submitted with ``pure=False``; the scheduler recomputes the tasks of a
-  worker it loses.
+  worker it loses. Each task undoes the nanny's ``MALLOC_TRIM_THRESHOLD_`` while it
+  runs (:func:`sim.sweep.memory.arrays_from_heap`: otherwise a cell costs twice the
+  CPU); :func:`sim.sweep.memory.local_cluster` starts a LocalCluster set up for sweeps.
 """
 
 from __future__ import annotations

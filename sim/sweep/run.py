@@ -18,6 +18,7 @@ from ..spec import Process
 from ..validation import check_int
 from ..version import __version__
 from .cells import Cell, SweepSpec, effective_params, load_spec, parse_spec
+from .costs import cell_costs, resolve_economics
 from .executors import as_backend
 from .portable import to_data
 from .stats import FIELDS, n_groups, paired, summarise
@@ -178,6 +179,7 @@ def run_sweep(
     out: str | os.PathLike[str] | None = None,
     cells_per_task: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    economics: Any = None,
 ) -> SweepResult:
     """Simulate ``n`` applicants through every cell of a sweep spec.
 
@@ -209,6 +211,11 @@ def run_sweep(
         the result.
     progress : callable, optional
         Called as ``progress(finished, total)`` (cells) at the start and after each task.
+    economics : Economics, None or False
+        Prices the interviewers' time (``interviewer_cost_per_applicant`` and
+        ``_per_hire``, dollars): ``None``, the process's economics preset if it
+        has one (:func:`sim.economics.load_economics`), else no dollar figures
+        (NaN); ``False``, none; or an :class:`sim.economics.Economics`.
 
     Returns
     -------
@@ -236,9 +243,12 @@ def run_sweep(
     spec = as_spec(spec)
     cells = spec.cells(process)
     baseline = spec.baseline_index(cells)
+    pricing = resolve_economics(process, economics)
+    costs = cell_costs(cells, pricing)
     root = as_seed_sequence(rng)
     groups = n_groups(n)
-    totals, store = _resume(out, process, spec, n, root, groups, len(cells))
+    manifest = _manifest(process, spec, n, root, groups, len(cells), pricing)
+    totals, store = _resume(out, manifest, groups, len(cells))
     pending = {i for i in range(len(cells)) if np.isnan(totals[i, 0, 0])}
     backend, owned = as_backend(executor)
     per_task = cells_per_task or default_cells_per_task(len(pending), backend.workers)
@@ -247,7 +257,7 @@ def run_sweep(
     finished = len(cells) - len(pending)
     if progress is not None:
         progress(finished, len(cells))
-    tasks = plan_tasks(cells, pending, process, n, root, per_task, piece, keys)
+    tasks = plan_tasks(cells, pending, process, n, root, per_task, piece, keys, costs)
     _collect(backend, tasks, cells, totals, store, finished, progress)
     if owned:
         backend.close()
@@ -266,13 +276,13 @@ def _row(cell: Cell, sums: np.ndarray) -> dict[str, Any]:
 
 
 def _resume(
-    out: Any, process: Process, spec: Any, n: int, root: Any, groups: int, n_cells: int
+    out: Any, manifest: dict[str, Any], groups: int, n_cells: int
 ) -> tuple[np.ndarray, Any]:
     """Per-cell sums so far (NaN: not computed) and the store, read back from ``out``."""
     totals = np.full((n_cells, groups, len(FIELDS)), np.nan)
     if out is None:
         return totals, None
-    store = Store.open(out, _manifest(process, spec, n, root, groups, n_cells))
+    store = Store.open(out, manifest)
     for index, sums in store.finished().items():
         if index < n_cells:
             totals[index] = sums
@@ -312,9 +322,16 @@ def _manifest(
     root: np.random.SeedSequence,
     groups: int,
     cells: int,
+    economics: Any,
 ) -> dict[str, Any]:
     seed = {"entropy": root.entropy, "spawn_key": list(root.spawn_key), "pool": root.pool_size}
+    costs = None
+    if economics is not None:
+        c = economics.costs
+        costs = {"hourly_usd": dict(c.hourly_usd), "extra_minutes": c.extra_minutes_per_interview}
     return {
+        "fields": list(FIELDS),
+        "costs": costs,
         "sim_version": __version__,
         "n": n,
         "seed": seed,

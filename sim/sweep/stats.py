@@ -50,10 +50,11 @@ GROUPS = 64
 #: The sums kept per group, in order (the sufficient statistics of every metric).
 FIELDS = (
     "n", "hired", "held", "reached", "success", "hired_success", "hired_performance",
-    "sx", "sy", "sxx", "syy", "sxy", "interviewer_hours",
+    "sx", "sy", "sxx", "syy", "sxy", "interviewer_hours", "interviewer_cost",
 )  # fmt: skip
 #: Metrics of every cell: the keys of :meth:`sim.Result.summary` but ``n``, and the
-#: interviewer time a design costs (see :func:`hours_by_stage`).
+#: interviewer time a design costs (see :func:`hours_by_stage`) and its dollars
+#: (see :func:`sim.sweep.costs.cost_by_stage`; NaN without economics data).
 METRICS = (
     "hire_rate",
     "hold_rate",
@@ -66,6 +67,8 @@ METRICS = (
     "dollars_per_hire",
     "interviewer_hours_per_applicant",
     "interviewer_hours_per_hire",
+    "interviewer_cost_per_applicant",
+    "interviewer_cost_per_hire",
 )
 
 
@@ -85,8 +88,7 @@ def hours_by_stage(process: Process) -> np.ndarray:
     A candidate whose ``Result.stage`` is ``s < R`` sat rounds ``0 .. s`` (each round
     costs its minutes times its interviewers); one who reached the debrief (``s = R``)
     sat every round and was discussed for the debrief's minutes by everyone on the
-    loop. Hours, not dollars: the hourly cost of each role is the economics' data
-    (``sim.economics``), and a design's interviewer time is what a sweep can compare.
+    loop. Time in the room only; :func:`sim.sweep.costs.cost_by_stage` prices it in dollars.
 
     Examples
     --------
@@ -101,10 +103,12 @@ def hours_by_stage(process: Process) -> np.ndarray:
     return np.r_[np.cumsum(per_round), per_round.sum() + debrief]
 
 
-def group_totals(result: Result, n: int) -> np.ndarray:
+def group_totals(result: Result, n: int, cost: np.ndarray | None = None) -> np.ndarray:
     """Sums of :data:`FIELDS` per group for the candidates of ``result`` (a chunk), (G, F).
 
-    ``result.first_candidate`` places the chunk among the cell's ``n`` candidates.
+    ``result.first_candidate`` places the chunk among the cell's ``n`` candidates;
+    ``cost`` is the cell's :func:`sim.sweep.costs.cost_by_stage` (``None``: the dollar
+    sums are NaN).
     """
     ids = group_ids(result.first_candidate, result.n, n)
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
@@ -125,6 +129,10 @@ def group_totals(result: Result, n: int) -> np.ndarray:
     np.multiply(y, y, out=columns[10])
     np.multiply(x, y, out=columns[11])
     np.take(hours_by_stage(result.process), result.stage, out=columns[12])
+    if cost is None:
+        columns[13] = np.nan
+    else:
+        np.take(cost, result.stage, out=columns[13])
     out = np.zeros((n_groups(n), len(FIELDS)))
     out[ids[starts]] = np.add.reduceat(columns, starts, axis=1).T
     return out
@@ -156,6 +164,8 @@ def metrics(totals: np.ndarray, sd_y_dollars: float) -> dict[str, np.ndarray]:
             "dollars_per_hire": sd_y_dollars * mean_perf,
             "interviewer_hours_per_applicant": t["interviewer_hours"] / n,
             "interviewer_hours_per_hire": _ratio(t["interviewer_hours"], hired),
+            "interviewer_cost_per_applicant": t["interviewer_cost"] / n,
+            "interviewer_cost_per_hire": _ratio(t["interviewer_cost"], hired),
         }
 
 

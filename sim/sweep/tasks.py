@@ -27,6 +27,7 @@ import numpy as np
 from ..engine import iter_chunks, redecide
 from ..spec import Process
 from .cells import Cell
+from .memory import arrays_from_heap
 from .paths import apply_assignments, parse_path
 from .portable import fingerprint, from_data, to_data
 from .stats import FIELDS, group_totals, n_groups
@@ -53,12 +54,16 @@ class GroupJob:
         That cell's index.
     cells : tuple of (int, tuple of (str, object))
         Index and changes of each cell to compute here.
+    costs : tuple of (tuple of float or None)
+        Each cell's interviewer dollars by stage (:func:`sim.sweep.stats.cost_by_stage`,
+        R + 1 floats), or ``None`` without economics data; empty: ``None`` for all.
     """
 
     seed: np.random.SeedSequence
     base: tuple[tuple[str, Any], ...]
     base_index: int
     cells: tuple[tuple[int, tuple[tuple[str, Any], ...]], ...]
+    costs: tuple[tuple[float, ...] | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,7 @@ def plan_tasks(
     cells_per_task: int,
     group_piece: int | None = None,
     keys: Sequence[str] | None = None,
+    costs: Sequence[Any] | None = None,
 ) -> Iterator[Task]:
     """Batch the ``pending`` cells into tasks of about ``cells_per_task`` cells.
 
@@ -161,7 +167,8 @@ def plan_tasks(
     ``cells_per_task``), each simulated once; pieces of small groups share a
     task up to ``cells_per_task`` cells. Groups are formed over all ``cells``
     (finished ones included), so a resumed sweep reuses the ratings of the
-    first run. The batching never changes a result.
+    first run. The batching never changes a result. ``costs`` gives each cell's
+    interviewer dollars by stage (by cell index; ``None``: no dollar figures).
     """
     data = to_data(process)
     base_width = draw_width(process)
@@ -181,20 +188,30 @@ def plan_tasks(
             if jobs and size + len(take) > cells_per_task:
                 yield Task(number, data, n, tuple(jobs))
                 jobs, size, number = [], 0, number + 1
-            jobs.append(GroupJob(seed, first.assignments, first.index, take))
+            dollars = tuple(_plain(None if costs is None else costs[i]) for i, _ in take)
+            jobs.append(GroupJob(seed, first.assignments, first.index, take, dollars))
             size += len(take)
     if jobs:
         yield Task(number, data, n, tuple(jobs))
 
 
+def _plain(cost: Any) -> tuple[float, ...] | None:
+    return None if cost is None else tuple(float(x) for x in cost)
+
+
 # --------------------------------------------------------------------------- running
 def run_task(task: Task) -> dict[str, Any]:
-    """Compute a task's cells; returns ``{"task", "cells", "totals" (c, G, F), "seconds"}``.
+    """Compute a task's cells.
+
+    Returns ``{"task", "cells", "totals" (c, G, F), "seconds", "cpu_seconds",
+    "page_faults", "pid"}``: the wall and CPU seconds of the computing thread
+    and its minor page faults (0 where the system does not count them per
+    thread), for the benchmark's evidence.
 
     Call it with BLAS limited to one thread (see :func:`run_task_in_worker`), as
     the engine does, so every process computes the same bits.
     """
-    start = time.perf_counter()
+    start, cpu, faults = time.perf_counter(), time.thread_time(), _thread_page_faults()
     base = from_data(task.process)
     indices, totals = [], []
     for job in task.jobs:
@@ -206,8 +223,19 @@ def run_task(task: Task) -> dict[str, Any]:
         "cells": indices,
         "totals": np.stack(totals),
         "seconds": time.perf_counter() - start,
+        "cpu_seconds": time.thread_time() - cpu,
+        "page_faults": _thread_page_faults() - faults,
         "pid": os.getpid(),
     }
+
+
+def _thread_page_faults() -> int:
+    try:
+        import resource
+
+        return int(resource.getrusage(resource.RUSAGE_THREAD).ru_minflt)
+    except (ImportError, AttributeError, OSError):
+        return 0
 
 
 def _run_group(base: Process, job: GroupJob, n: int) -> Iterator[tuple[int, np.ndarray]]:
@@ -216,6 +244,8 @@ def _run_group(base: Process, job: GroupJob, n: int) -> Iterator[tuple[int, np.n
         index: group_base if index == job.base_index else _build(base, changes)
         for index, changes in job.cells
     }
+    costs = dict(zip((index for index, _ in job.cells), job.costs, strict=False))
+    dollars = {i: None if costs.get(i) is None else np.array(costs[i]) for i in processes}
     reuse = any(index != job.base_index for index in processes)
     sums = {index: np.zeros((n_groups(n), len(FIELDS))) for index in processes}
     chunks = iter_chunks(
@@ -224,7 +254,7 @@ def _run_group(base: Process, job: GroupJob, n: int) -> Iterator[tuple[int, np.n
     for chunk in chunks:
         for index, process in processes.items():
             outcome = chunk if index == job.base_index else redecide(chunk, process)
-            sums[index] += group_totals(outcome, n)
+            sums[index] += group_totals(outcome, n, dollars[index])
     yield from sums.items()
 
 
@@ -239,10 +269,13 @@ _BLAS_LIMITED = False
 
 
 def run_task_in_worker(task: Task) -> dict[str, Any]:
-    """:func:`run_task` in a worker process: BLAS limited to one thread for good.
+    """:func:`run_task` in a worker process: BLAS limited to one thread for good,
+    large arrays served from mapped heap memory while it runs.
 
     Dask's nanny already starts workers with one BLAS thread; this makes sure
     of it elsewhere (once per process, so concurrent tasks never race on it).
+    :func:`sim.sweep.memory.arrays_from_heap` undoes the cost of the nanny's
+    ``MALLOC_TRIM_THRESHOLD_`` (a fresh ``mmap`` per array).
     """
     global _BLAS_LIMITED
     if not _BLAS_LIMITED:
@@ -252,4 +285,5 @@ def run_task_in_worker(task: Task) -> dict[str, Any]:
 
                 threadpool_limits(limits=1, user_api="blas")
                 _BLAS_LIMITED = True
-    return run_task(task)
+    with arrays_from_heap():
+        return run_task(task)
