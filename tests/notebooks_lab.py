@@ -61,7 +61,7 @@ TIMEOUT_MS = 180_000
 QUIET_S = 2.0  # the kernel must stay idle this long: late widget echoes would arrive by then
 #: A cell's limit: a wedged kernel fails with the cell named. Generous, since the slowest
 #: cell (07's WhatIfExplorer) took 314 s of wall time at load average 12 on two cores.
-CELL_TIMEOUT_S = 1200
+CELL_TIMEOUT_S = 1200  # also the browser's wait for Run All to settle (180 s failed 07)
 
 #: Printed by the probe: every live explorer's class, state and read-out numbers.
 PROBE = """\
@@ -311,7 +311,7 @@ def run_all_in_lab(page, lab: Lab, name: str) -> list:
 def _wait_settled(page) -> None:
     """Idle, every cell run, and still idle ``QUIET_S`` later (late echoes would show)."""
     while True:
-        page.wait_for_function(_SETTLED_JS, timeout=TIMEOUT_MS, polling=200)
+        page.wait_for_function(_SETTLED_JS, timeout=CELL_TIMEOUT_S * 1000, polling=200)
         quiet_until = time.monotonic() + QUIET_S
         while time.monotonic() < quiet_until and page.evaluate(_SETTLED_JS):
             page.wait_for_timeout(250)
