@@ -98,3 +98,17 @@ def test_what_if_explorer_serves_a_committee_without_an_exact_law(amex):
     assert explorer.tipping.attrs["method"] == "monte carlo"
     explorer.controls["levels.dollar_impact"].value = 8.0
     assert explorer.error == ""
+
+
+def test_a_lattice_too_large_to_search_uses_common_draws(amex, profiles, monkeypatch):
+    """Over SWAY_LATTICE points (a calibrated committee's two-decimal weights) sway samples."""
+    from sim.analysis import profile as module
+    from sim.closed_form.lattice import lattice_points
+
+    profile = profiles["impact_framer"]
+    assert tipping_points(amex, profile).attrs["method"] == "exact"
+    monkeypatch.setattr(module, "SWAY_LATTICE", lattice_points(amex) - 1)
+    tips = tipping_points(amex, profile)
+    assert tips.attrs["method"] == "monte carlo"
+    # the exact probability is still what sim.hire_probability reports
+    assert sim.hire_probability(amex, profile).method == "exact"

@@ -73,19 +73,8 @@ def decision_swing(result: Result) -> pd.DataFrame:
     debriefed = int(reached.sum())
     base = result.decision
     success = result.success
-    weights = process.debrief.competency_weights
     # Every variant first (an invalid one is None), then one pass over the stored ratings.
-    variants: dict[tuple[str, str], Process | None] = {}
-    for name in process.competency_names:
-        weight = process.debrief.competency_weight(name)
-        for suffix, factor in SWING_FACTORS.items() if weight else ():
-            new_weights = {**weights, name: weight * factor}
-            try:
-                variants[name, suffix] = replace(
-                    process, debrief=replace(process.debrief, competency_weights=new_weights)
-                )
-            except SpecError:  # e.g. zeroing the only weighted competency
-                variants[name, suffix] = None
+    variants = _swing_variants(process)
     valid = [key for key, variant in variants.items() if variant is not None]
     decisions = dict(zip(valid, redecisions(result, [variants[k] for k in valid]), strict=True))
     rows = []
@@ -120,6 +109,23 @@ def decision_swing(result: Result) -> pd.DataFrame:
         debriefed=debriefed,
     )
     return table
+
+
+def _swing_variants(process: Process) -> dict[tuple[str, str], Process | None]:
+    """Each weighed competency's weight zeroed and doubled (None where that is invalid)."""
+    weights = process.debrief.competency_weights
+    variants: dict[tuple[str, str], Process | None] = {}
+    for name in process.competency_names:
+        weight = process.debrief.competency_weight(name)
+        for suffix, factor in SWING_FACTORS.items() if weight else ():
+            new_weights = {**weights, name: weight * factor}
+            try:
+                variants[name, suffix] = replace(
+                    process, debrief=replace(process.debrief, competency_weights=new_weights)
+                )
+            except SpecError:  # e.g. zeroing the only weighted competency
+                variants[name, suffix] = None
+    return variants
 
 
 def _ratio(num: float, den: float) -> float:

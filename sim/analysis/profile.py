@@ -31,7 +31,8 @@ from ..closed_form import (
     score_weights,
     written_laws,
 )
-from ..closed_form.lattice import hire_lines, reweighted_hire, seat_masses
+from ..closed_form.lattice import SWAY_LATTICE, hire_lines, lattice_points
+from ..closed_form.reweight import reweighted_hire, seat_masses
 from ..errors import SpecError, fail
 from ..model import compile_model
 from ..spec import Process, Profile
@@ -98,8 +99,10 @@ class _Candidate:
             return
         if self.on_scale:
             self.components, self.plain = [], False
-            # No exact law (anchoring, peeking, votes...): Monte Carlo on common draws.
-            self.sampled = None if exact_obstacle(process) is None else SampledLaw(process)
+            # No exact law (anchoring, peeking, votes...), or one too large to search
+            # (a calibrated committee's lattice of a million points): common draws.
+            exact = exact_obstacle(process) is None and lattice_points(process) <= SWAY_LATTICE
+            self.sampled = None if exact else SampledLaw(process)
             if self.sampled is None:
                 self.masses = seat_masses(process, self.mean_s)  # what weight changes keep
             return
@@ -358,7 +361,8 @@ def tipping_points(process: Process, profile: Profile, *, target: float = 0.5) -
     process : Process
         Latent scores: a debrief with a Gaussian closed form (see
         :func:`sim.hire_probability`). On the scale: the exact lattice law, or
-        where it has none (:func:`sim.closed_form.exact_obstacle`) Monte Carlo on
+        where it has none (:func:`sim.closed_form.exact_obstacle`) or its lattice
+        is over :data:`~sim.closed_form.lattice.SWAY_LATTICE` points, Monte Carlo on
         4,000 common draws; ``attrs`` say which (``method``, ``draws``, ``error``).
     profile : Profile
     target : float, default 0.5
@@ -489,7 +493,8 @@ def weight_stability(process: Process, profile: Profile) -> pd.DataFrame:
     process : Process
         Latent scores: a debrief with a Gaussian closed form (see
         :func:`sim.hire_probability`). On the scale: the exact lattice law, or
-        where it has none (:func:`sim.closed_form.exact_obstacle`) Monte Carlo on
+        where it has none (:func:`sim.closed_form.exact_obstacle`) or its lattice
+        is over :data:`~sim.closed_form.lattice.SWAY_LATTICE` points, Monte Carlo on
         4,000 common draws; ``attrs`` say which (``method``, ``draws``, ``error``).
     profile : Profile
 
@@ -559,7 +564,8 @@ def framing_effect(process: Process, profile: Profile) -> pd.DataFrame:
     process : Process
         Latent scores: a debrief with a Gaussian closed form (see
         :func:`sim.hire_probability`). On the scale: the exact lattice law, or
-        where it has none (:func:`sim.closed_form.exact_obstacle`) Monte Carlo on
+        where it has none (:func:`sim.closed_form.exact_obstacle`) or its lattice
+        is over :data:`~sim.closed_form.lattice.SWAY_LATTICE` points, Monte Carlo on
         4,000 common draws; ``attrs`` say which (``method``, ``draws``, ``error``).
     profile : Profile
 
@@ -642,7 +648,8 @@ def sway(process: Process, profile: Profile) -> Sway:
     process : Process
         Latent scores: a debrief with a Gaussian closed form (see
         :func:`sim.hire_probability`). On the scale: the exact lattice law, or
-        where it has none (:func:`sim.closed_form.exact_obstacle`) Monte Carlo on
+        where it has none (:func:`sim.closed_form.exact_obstacle`) or its lattice
+        is over :data:`~sim.closed_form.lattice.SWAY_LATTICE` points, Monte Carlo on
         4,000 common draws; ``attrs`` say which (``method``, ``draws``, ``error``).
     profile : Profile
 
