@@ -102,7 +102,7 @@ def test_what_if_explorer_serves_a_committee_without_an_exact_law(amex):
 
 def test_a_lattice_too_large_to_search_uses_common_draws(amex, profiles, monkeypatch):
     """Over SWAY_LATTICE points (a calibrated committee's two-decimal weights) sway samples."""
-    from sim.analysis import profile as module
+    from sim.analysis import _candidate as module
     from sim.closed_form.lattice import lattice_points
 
     profile = profiles["impact_framer"]

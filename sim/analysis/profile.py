@@ -16,6 +16,7 @@ outcome: Hire when the hire probability is at least 50 %.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,27 +25,18 @@ import pandas as pd
 
 from ..closed_form import (
     HireProbability,
-    exact_obstacle,
     expected_said,
-    gaussian_decisions,
     hire_probability,
-    score_weights,
-    written_laws,
 )
-from ..closed_form.lattice import SWAY_LATTICE, hire_lines, lattice_points
-from ..closed_form.reweight import reweighted_hire, seat_masses
+from ..closed_form.lattice import hire_lines, monotone_along
+from ..closed_form.reweight import reweighted_hire
 from ..errors import SpecError, fail
-from ..model import compile_model
 from ..spec import Process, Profile
-from ..validation import check_type
+from ._candidate import _Candidate, _method
 from ._linear import (
-    debrief_lower,
     debrief_weights,
-    hire_probability_batch,
-    mixture_hire_probability,
 )
-from ._roots import bisect, bracket, refine, refine_short
-from ._sampled import SampledLaw
+from ._roots import bisect, bracket, refine, refine_batched, refine_short
 
 __all__ = [
     "NONE_WITHIN_SCALE",
@@ -60,102 +52,10 @@ __all__ = [
 NONE_WITHIN_SCALE = "none within the scale"
 
 _GRID = 161  # grid points used to bracket roots before brentq refines them
-_MAX_SCORES = 3  # exact (Owen's T / one quadrature) up to here; Genz beyond is far too slow
 _SLOW_GRID = 41  # the same when every point rebuilds the process (non-plain debriefs)
+_LINE_POINTS = 8  # the same on a line whose hire probability is monotone (one crossing)
 _SCALE_GRID = 11  # the same for the exact law of on-scale scores (lines: ~0.1 ms a call)
 _SCALE_WEIGHT_GRID = 21  # ... and for its weight changes (about 10 ms a point)
-
-
-class _Candidate:
-    """One profile compiled against one process: the pieces every analysis reuses.
-
-    The debrief is the core's mixture of Gaussian linear decisions
-    (:func:`sim.closed_form.gaussian_decisions`; one component unless the speaking
-    order is random). A *plain* debrief (one component that
-    :func:`~sim.analysis._linear.debrief_weights` reproduces from the raw
-    weights: no peeking, anchoring or discretion, not consensus) takes that fast
-    path for weight changes; any other rebuilds the modified process.
-    """
-
-    def __init__(self, process: Process, profile: Profile, *, probabilities: bool = True) -> None:
-        check_type("process", process, Process, "see sim.load_process")
-        check_type("profile", profile, Profile, "see sim.load_profiles")
-        self.process, self.profile = process, profile
-        self.model = m = compile_model(process)
-        self.theta = profile.theta(process)
-        self.phi = float(profile.framing)
-        self.mean_s = m.perceived_mean(self.theta, self.phi)
-        self.cov_s = m.noise_cov
-        self.comp_w, self.person_w = m.competency_weights, m.interviewer_weights
-        # The rule's expected score (its weights, and the manager's bias under discretion).
-        self.score_weights, self.score_shift = score_weights(process)
-        # What the committee is expected to count of each judgment (z): the expected
-        # perceived score, or on the scale the expected written score or label value.
-        said = expected_said(process, self.mean_s)
-        self.said = self.mean_s if said is None else said
-        self.on_scale = m.on_scale
-        self.sampled: SampledLaw | None = None
-        if not probabilities:  # expected scores only (contributions): any rule will do
-            return
-        if self.on_scale:
-            self.components, self.plain = [], False
-            # No exact law (anchoring, peeking, votes...), or one too large to search
-            # (a calibrated committee's lattice of a million points): common draws.
-            exact = exact_obstacle(process) is None and lattice_points(process) <= SWAY_LATTICE
-            self.sampled = None if exact else SampledLaw(process)
-            if self.sampled is None:
-                self.masses = seat_masses(process, self.mean_s)  # what weight changes keep
-            return
-        self.components = gaussian_decisions(process)  # SpecError for non-Gaussian rules
-        scores = max(part.weights.shape[1] for _, part in self.components)
-        if scores > _MAX_SCORES:
-            raise fail(
-                "process.debrief.rule",
-                f"sway analysis supports debriefs of at most {_MAX_SCORES} Gaussian decision "
-                f"scores (gates, veto holders, aggregate); this one has {scores}, whose "
-                "probability takes seconds each (use sim.simulate)",
-                process.debrief.rule,
-            )
-        self.plain = _is_plain(m, self.components, self.comp_w, self.person_w)
-
-    def hire(self, mean_s: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        """Hire probability for perceived means (m, S) or (S,): the mixture, or given weights."""
-        if self.on_scale:  # the exact law of on-scale scores (sim.closed_form.written_laws)
-            if self.sampled is not None:
-                return self.sampled.hire(mean_s)
-            return written_laws(self.process, mean_s)["hire"]
-        if weights is not None:
-            return hire_probability_batch(self.model, mean_s, weights, self.cov_s)
-        return mixture_hire_probability(self.components, mean_s, self.cov_s)
-
-    def hire_with(self, process: Process) -> float:
-        """Hire probability of this profile under a modified debrief of the same process."""
-        if self.on_scale:
-            if self.sampled is not None:  # the same draws meet the other debrief
-                return float(self.sampled.hire(self.mean_s, process)[0])
-            if exact_obstacle(process) is not None:  # exact only: NaN (no sign) here
-                return math.nan
-            return hire_probability(process, self.profile).hire
-        return float(
-            mixture_hire_probability(gaussian_decisions(process), self.mean_s, self.cov_s)[0]
-        )
-
-
-def _is_plain(model, components, comp_w: np.ndarray, person_w: np.ndarray) -> bool:
-    """Whether the fast path (:func:`debrief_weights`) reproduces the core's decision."""
-    # Under consensus a holder whose weights reach 0 leaves the veto set (a column less).
-    if len(components) != 1 or model.process.debrief.rule == "consensus":
-        return False
-    part = components[0][1]
-    fast = debrief_weights(model, comp_w, person_w)[0]
-    lower = debrief_lower(model)
-    return (
-        part.weights.shape == fast.shape
-        and np.allclose(part.weights, fast, rtol=0, atol=1e-14)
-        and not np.any(part.shift)
-        and not np.any(part.noise_sd)
-        and np.allclose(part.lower, lower, rtol=0, atol=1e-14)
-    )
 
 
 # --------------------------------------------------------------------------- contributions
@@ -302,51 +202,111 @@ def _tipping_points(c: _Candidate, target: float) -> pd.DataFrame:
     for k, name in enumerate(process.competency_names):
         level_now = float(scale.to_points(c.theta[k]))
         loading = m.A[k]  # change of every perceived score per unit (z) of this level
-        if lines is None:
-
-            def along(shift: np.ndarray, loading: np.ndarray = loading) -> np.ndarray:
-                return c.hire(c.mean_s[None, :] + np.reshape(shift, (-1, 1)) * loading[None, :])
-
-        else:
-            along = lines[k]
-
-        def at(z: float, k: int = k, along=along) -> float:
-            return float(along(np.array([z - c.theta[k]]))[0])
-
         if not _has_effect(c, loading):
             rows.append((name, level_now, p_now, math.nan, math.nan, "no effect"))
             continue
-        # Search away from the current level in both directions; keep the nearer root.
-        size = _SCALE_GRID if c.on_scale else _GRID
-        up = np.linspace(c.theta[k], hi, size)
-        down = np.linspace(c.theta[k], lo, size)
-        probs = along(np.concatenate([up, down]) - c.theta[k])
-        brackets = [
-            bracket(grid, vals, target)
-            for grid, vals in ((up, probs[:size]), (down, probs[size:]))
-        ]
-        found = [b for b in brackets if b is not None]
-        if not found:
+        if lines is None:
+            z_tip = _tipping_level(c, k, c.theta[k], (lo, hi), target)
+        else:
+            z_tip = _tipping_on_line(c, lines[k], monotone_along(process, loading),
+                                     c.theta[k], p_now, (lo, hi), target)  # fmt: skip
+        if math.isnan(z_tip):
             rows.append((name, level_now, p_now, math.nan, math.nan, NONE_WITHIN_SCALE))
             continue
-        # Only the crossing nearest to the current level is refined.
-        nearest = min(found, key=lambda b: min(abs(b[0] - c.theta[k]), abs(b[1] - c.theta[k])))
-        z_tip = (refine if c.sampled is None else bisect)(at, nearest, target)
         level_tip = float(scale.to_points(z_tip))
         change = level_tip - level_now
         status = f"{'raise' if change >= 0 else 'lower'} by {abs(change):.2f} points"
         rows.append((name, level_now, p_now, level_tip, change, status))
-    columns = ["competency", "level", "hire_probability", "tipping_level", "change", "status"]
-    table = pd.DataFrame(rows, columns=columns).set_index("competency")
+    columns = ["level", "hire_probability", "tipping_level", "change", "status"]
+    names, *values = zip(*rows, strict=True)  # columns from plain lists (pandas rows cost)
+    table = pd.DataFrame(
+        {key: list(col) for key, col in zip(columns, values, strict=True)},
+        index=pd.Index(names, name="competency"),
+    )  # fmt: skip
     table.attrs.update(_method(c))
     return table
 
 
-def _method(c: _Candidate) -> dict[str, object]:
-    """How the probabilities of an analysis were computed (``attrs`` of its table)."""
-    if c.sampled is None:
-        return {"method": "exact", "draws": 0, "error": 0.0}
-    return {"method": "monte carlo", "draws": c.sampled.draws, "error": c.sampled.se}
+def _tipping_level(
+    c: _Candidate, k: int, now: float, ends: tuple[float, float], target: float
+) -> float:
+    """Level (z) of competency ``k`` nearest to ``now`` at which hire reaches ``target``.
+
+    A grid from ``now`` to each end of the scale brackets the crossings; the nearer one
+    is refined (Brent's method on a closed form, bisection on common draws). NaN: none.
+    """
+    loading = c.model.A[k]
+
+    def along(z: np.ndarray) -> np.ndarray:
+        return c.hire(c.mean_s[None, :] + (np.reshape(z, (-1, 1)) - now) * loading[None, :])
+
+    size = _SCALE_GRID if c.on_scale else _GRID
+    up, down = np.linspace(now, ends[1], size), np.linspace(now, ends[0], size)
+    probs = along(np.concatenate([up, down]))
+    found = [
+        b
+        for b in (bracket(up, probs[:size], target), bracket(down, probs[size:], target))
+        if b is not None
+    ]
+    if not found:
+        return math.nan
+    # Only the crossing nearest to the current level is refined.
+    nearest = min(found, key=lambda b: min(abs(b[0] - now), abs(b[1] - now)))
+    return (refine if c.sampled is None else bisect)(
+        lambda z: float(along(np.array([z]))[0]), nearest, target
+    )
+
+
+def _tipping_on_line(
+    c: _Candidate,
+    line: Callable[[np.ndarray], np.ndarray],
+    monotone: int,
+    now: float,
+    p_now: float,
+    ends: tuple[float, float],
+    target: float,
+) -> float:
+    """:func:`_tipping_level` on the exact lattice law's line (``line(shift)``, z).
+
+    When the hire probability is monotone along the line
+    (:func:`sim.closed_form.lattice.monotone_along`) its one crossing lies towards
+    the end that moves it towards ``target``: one value there brackets it. Otherwise
+    a grid from ``now`` to each end brackets the crossings and the nearer is refined.
+    Either way :func:`refine_batched` refines it, three points a call.
+    """
+
+    def along(z: np.ndarray) -> np.ndarray:
+        return line(np.asarray(z, dtype=float) - now)
+
+    if p_now == target:
+        return now
+    if monotone:  # one crossing, towards the end that moves the probability to the target
+        end = ends[1] if (p_now < target) == (monotone > 0) else ends[0]
+        grid = np.linspace(now, end, _LINE_POINTS)[1:]
+        probs = along(grid)
+        if (probs[-1] - target) * (p_now - target) > 0:
+            return math.nan
+        grid, probs = np.append(now, grid), np.append(p_now, probs)
+        i = int(np.flatnonzero((probs[1:] - target) * (probs[0] - target) <= 0)[0])
+        return refine_batched(
+            along, (grid[i], grid[i + 1]), (probs[i], probs[i + 1]), target, known=(grid, probs)
+        )
+    grids = (np.linspace(now, ends[1], _SCALE_GRID), np.linspace(now, ends[0], _SCALE_GRID))
+    probs = along(np.concatenate(grids))
+    found = []
+    for grid, vals in zip(grids, np.split(probs, 2), strict=True):
+        b = bracket(grid, vals, target)
+        if b is not None:
+            found.append((b, grid, vals))
+    if not found:
+        return math.nan
+    near, grid, vals = min(found, key=lambda f: min(abs(f[0][0] - now), abs(f[0][1] - now)))
+    if near[0] == near[1]:
+        return near[0]
+    ends_at = [int(np.flatnonzero(grid == x)[0]) for x in near]
+    return refine_batched(
+        along, near, (vals[ends_at[0]], vals[ends_at[1]]), target, known=(grid, vals)
+    )
 
 
 def tipping_points(process: Process, profile: Profile, *, target: float = 0.5) -> pd.DataFrame:

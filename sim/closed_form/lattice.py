@@ -49,6 +49,7 @@ __all__ = [
     "exact_obstacle",
     "hire_lines",
     "lattice_points",
+    "monotone_along",
     "written_law",
     "written_laws",
 ]
@@ -109,12 +110,14 @@ class _Seat:
     value: np.ndarray  # (C,) contribution (points, float)
     scatter: Any  # sparse (C, size): passing outcomes onto the seat's lattice
     gather: Any  # sparse (size, C): its transpose, stored (transposing costs per call)
+    increasing: bool  # lattice contribution and passing never fall as a slot's level rises
 
 
 @dataclass(frozen=True, eq=False)
 class _Structure:
     seats: tuple[_Seat, ...]
     bounds: np.ndarray  # (L - 1,) z boundaries between written levels
+    edges: np.ndarray  # (L + 1,) the same between -inf and +inf
     levels: np.ndarray  # (L,) written points
     counted: np.ndarray  # (S, L) counted points of each level in each slot
     denominator: float  # lattice points per point of the aggregate
@@ -261,52 +264,124 @@ def hire_lines(
     ]
 
 
+def monotone_along(process: Process, direction: np.ndarray) -> int:
+    """Whether every exact hire probability along ``direction`` (S,) is monotone in ``t``.
+
+    ``1`` when the hire probability at ``perceived_mean + t * direction`` cannot
+    fall as ``t`` grows (for any ``perceived_mean``), ``-1`` when it cannot rise,
+    ``0`` when neither is guaranteed. Given its impression, each written level is
+    stochastically larger for a larger perceived mean; when no seat's lattice
+    contribution or gate and veto falls as one of its levels rises, and the
+    decision never falls as the aggregate rises (a threshold, or the manager's
+    noisy reading of it), a direction of one sign moves the hire probability one
+    way. The tipping-point search then has one crossing to find, not a grid to
+    scan.
+    """
+    built = _require(process)
+    step = np.asarray(direction, dtype=float)
+    if not all(seat.increasing for seat in built.seats):
+        return 0
+    if np.all(step >= 0):
+        return 1
+    return -1 if np.all(step <= 0) else 0
+
+
+@dataclass(frozen=True, eq=False)
+class _LinePlan:
+    """What a line's seats are, given which of them it moves (the same for every profile)."""
+
+    still: tuple[int, ...]  # seats the line does not move
+    rest_low: int
+    rest_size: int
+    local: tuple[_Seat, ...]  # the moving seats, slots renumbered to the moving slots
+    slots: np.ndarray  # (J,) the moving seats' slots
+    low: int
+    size: int
+    fft_size: int
+    halo: np.ndarray  # (J,) their loadings on the seat's impression
+    sigma: np.ndarray  # (J,) their noise SDs
+
+
+_PLANS: weakref.WeakKeyDictionary[_Structure, dict[tuple[bool, ...], _LinePlan]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _line_plan(built: _Structure, m, moves: tuple[bool, ...]) -> _LinePlan:
+    plans = _PLANS.setdefault(built, {})
+    plan = plans.get(moves)
+    if plan is not None:
+        return plan
+    still = [seat for seat, moving in zip(built.seats, moves, strict=True) if not moving]
+    moving_seats = [seat for seat, moving in zip(built.seats, moves, strict=True) if moving]
+    slots = (
+        np.concatenate([seat.slots for seat in moving_seats])
+        if moving_seats
+        else np.zeros(0, dtype=int)
+    )
+    size = sum(seat.size for seat in moving_seats) - len(moving_seats) + 1
+    starts = np.cumsum([0] + [seat.slots.size for seat in moving_seats])
+    plan = _LinePlan(
+        still=tuple(i for i, moving in enumerate(moves) if not moving),
+        rest_low=sum(seat.low for seat in still),
+        rest_size=sum(seat.size for seat in still) - len(still) + 1,
+        local=tuple(
+            replace(seat, slots=np.arange(a, a + seat.slots.size))
+            for seat, a in zip(moving_seats, starts, strict=False)
+        ),
+        slots=slots,
+        low=sum(seat.low for seat in moving_seats),
+        size=size,
+        fft_size=int(fft.next_fast_len(max(size, 1), real=True)),
+        halo=_halo(m)[slots],
+        sigma=m.sigma[slots],
+    )
+    plans[moves] = plan
+    return plan
+
+
 def _line(
     built: _Structure, m, mean: np.ndarray, step: np.ndarray, spectra: list[np.ndarray]
 ) -> Callable[[np.ndarray], np.ndarray]:
     """:func:`hire_lines` for one direction ``step`` (S,), given each seat's law's spectrum."""
-    moves = [bool(np.any(step[seat.slots] != 0)) for seat in built.seats]
-    rest_spectrum = np.ones(built.fft_size // 2 + 1, dtype=complex)
-    for spectrum, moving in zip(spectra, moves, strict=True):
-        if not moving:
-            rest_spectrum = rest_spectrum * spectrum
-    still = [seat for seat, moving in zip(built.seats, moves, strict=True) if not moving]
-    rest_low = sum(seat.low for seat in still)
-    rest_size = sum(seat.size for seat in still) - len(still) + 1
-    rest = np.clip(np.fft.irfft(rest_spectrum, n=built.fft_size)[:rest_size], 0.0, None)
-    moving_seats = [seat for seat, moving in zip(built.seats, moves, strict=True) if moving]
-    if not moving_seats:
-        value = float(_decide(built, _padded(built, rest, rest_low))[0][0])
+    plan = _line_plan(built, m, tuple(bool(np.any(step[seat.slots])) for seat in built.seats))
+    rest_spectrum = None
+    for i in plan.still:
+        rest_spectrum = spectra[i] if rest_spectrum is None else rest_spectrum * spectra[i]
+    if rest_spectrum is None:
+        rest = np.ones(1)
+    else:
+        rest = np.fft.irfft(rest_spectrum, n=built.fft_size)[: plan.rest_size]
+        rest = np.maximum(rest, 0.0)
+    if not plan.local:
+        value = float(_decide(built, _padded(built, rest, plan.rest_low))[0][0])
         return lambda t: np.full(np.shape(np.atleast_1d(t)), value)
-    slots = np.concatenate([seat.slots for seat in moving_seats])
-    low = sum(seat.low for seat in moving_seats)
-    size = sum(seat.size for seat in moving_seats) - len(moving_seats) + 1
-    gain = _gain(built, rest, rest_low, low, size)
-    # The moving seats, their slots renumbered to columns of the moving slots' levels.
-    starts = np.cumsum([0] + [seat.slots.size for seat in moving_seats])
-    local = [
-        replace(seat, slots=np.arange(a, a + seat.slots.size))
-        for seat, a in zip(moving_seats, starts, strict=False)
-    ]
-    halo, sigma = _halo(m)[slots], m.sigma[slots]
-    start, slope = mean[slots], step[slots]
+    local, size, n = plan.local, plan.size, plan.fft_size
+    gain = _gain(built, rest, plan.rest_low, plan.low, size)
+    halo, sigma = plan.halo, plan.sigma
+    start, slope = mean[plan.slots], step[plan.slots]
     if len(local) == 1:  # each joint outcome's hire probability (C,)
         payoff = local[0].scatter @ gain
-    n = int(fft.next_fast_len(size, real=True))
 
     def f(t: np.ndarray) -> np.ndarray:
         shifts = np.atleast_1d(np.asarray(t, dtype=float))
         probs = _levels(built, halo, sigma, start[None, :] + shifts[:, None] * slope[None, :])
         if len(local) == 1:
-            return np.clip(_seat_mass(local[0], probs, built.weights) @ payoff, 0.0, 1.0)
-        spectrum = np.ones((shifts.size, n // 2 + 1), dtype=complex)
+            return _unit(_seat_mass(local[0], probs, built.weights) @ payoff)
+        spectrum = None
         for seat in local:
             law = (seat.gather @ _seat_mass(seat, probs, built.weights).T).T
-            spectrum *= np.fft.rfft(law, n=n, axis=1)
-        joint = np.clip(np.fft.irfft(spectrum, n=n, axis=1)[:, :size], 0.0, None)
-        return np.clip(joint @ gain, 0.0, 1.0)
+            part = np.fft.rfft(law, n=n, axis=1)
+            spectrum = part if spectrum is None else np.multiply(spectrum, part, out=spectrum)
+        joint = np.maximum(np.fft.irfft(spectrum, n=n, axis=1)[:, :size], 0.0)
+        return _unit(joint @ gain)
 
     return f
+
+
+def _unit(p: np.ndarray) -> np.ndarray:
+    """Probabilities clipped to [0, 1] (rounding of the convolution), without np.clip's cost."""
+    return np.minimum(np.maximum(p, 0.0), 1.0)
 
 
 def _gain(built: _Structure, rest: np.ndarray, rest_low: int, low: int, size: int) -> np.ndarray:
@@ -387,18 +462,16 @@ def _level_probabilities(built: _Structure, m, means: np.ndarray) -> np.ndarray:
 def _levels(built: _Structure, halo: np.ndarray, sigma: np.ndarray, means: np.ndarray):
     """:func:`_level_probabilities` of slots with loadings ``halo`` and noise ``sigma`` (J,)."""
     centre = means[:, None, :] + built.nodes[None, :, None] * halo  # (B, N, J)
-    gap = built.bounds - centre[..., None]  # (B, N, J, L - 1)
+    # Boundaries with -inf and +inf at the ends: the end levels take the tails (the clip),
+    # and one subtraction gives every level (the same bits as 0 - and 1 - the tails).
+    gap = built.edges - centre[..., None]  # (B, N, J, L + 1)
     sd = sigma[:, None]
-    if np.all(sd > 0):
-        cdf = special.ndtr(gap / sd)
+    if sd.min() > 0:
+        cdf = special.ndtr(np.divide(gap, sd, out=gap), out=gap)
     else:  # a noiseless rater writes one level for sure
         with np.errstate(divide="ignore", invalid="ignore"):
             cdf = np.where(sd > 0, special.ndtr(gap / sd), (gap > 0).astype(float))
-    probs = np.empty((*cdf.shape[:-1], cdf.shape[-1] + 1))
-    probs[..., 0] = cdf[..., 0]
-    np.subtract(cdf[..., 1:], cdf[..., :-1], out=probs[..., 1:-1])
-    np.subtract(1.0, cdf[..., -1], out=probs[..., -1])
-    return probs
+    return np.subtract(cdf[..., 1:], cdf[..., :-1])
 
 
 def _seat_mass(seat: _Seat, probs: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -518,6 +591,7 @@ def _build(process: Process) -> _Structure | str:
     built = _Structure(
         seats=seats,
         bounds=np.asarray(bounds, dtype=float),
+        edges=np.concatenate([[-np.inf], np.asarray(bounds, dtype=float), [np.inf]]),
         levels=levels,
         counted=counted,
         denominator=float(denominator_scaled),
@@ -593,6 +667,12 @@ def _seat(process, plan, m, p: int, integer, contribution, levels) -> _Seat:
         passes &= view >= yes - LATTICE_TOLERANCE
     low = int(lattice.min())
     size = int(lattice.max() - low + 1)
+    grid = (n_levels,) * slots.size  # combos are the full product, first slot slowest
+    increasing = all(
+        bool(np.all(np.diff(table.reshape(grid), axis=axis) >= 0))
+        for table in (lattice, passes.astype(np.int8))
+        for axis in range(slots.size)
+    )
     pick = np.flatnonzero(passes)
     scatter = sparse.csr_matrix(
         (np.ones(pick.size), (pick, lattice[pick] - low)), shape=(len(combos), size)
@@ -608,4 +688,5 @@ def _seat(process, plan, m, p: int, integer, contribution, levels) -> _Seat:
         value=value,
         scatter=scatter,
         gather=scatter.T.tocsr(),
+        increasing=increasing,
     )

@@ -80,8 +80,7 @@ def stacked_json(
     top = total
     left = right = 0
     for part, (fig, size) in enumerate(zip(figures, sizes, strict=True)):
-        source = fig.layout.to_plotly_json()
-        source.pop("template", None)
+        source = {k: v for k, v in _layout_props(fig).items() if k != "template"}
         band_top, band_bottom = top / total, (top - size) / total
         top -= size + gap
         title = _title_text(source.get("title"))
@@ -151,9 +150,8 @@ def _part_traces(
     show_legend = source.get("showlegend", True) is not False
     barmode = source.get("barmode", "group")
     traces = []
-    for i, trace in enumerate(fig.data):
-        data = trace.to_plotly_json()
-        data.pop("uid", None)
+    for i, props in enumerate(_trace_props(fig)):
+        data = {k: v for k, v in props.items() if k != "uid"}
         data["xaxis"] = rename[data.get("xaxis", "x")]
         data["yaxis"] = rename[data.get("yaxis", "y")]
         data["legend"] = legend
@@ -164,6 +162,21 @@ def _part_traces(
             data["offsetgroup"] = f"p{part}" if stacked else f"p{part}t{i}"
         traces.append(data)
     return traces
+
+
+def _layout_props(fig: go.Figure) -> dict[str, Any]:
+    """The figure's layout as plotly JSON, not copied: read only (``to_plotly_json`` copies
+    every nested dict and list, most of the cost of stacking a fresh figure)."""
+    props = getattr(fig, "_layout", None)
+    return props if isinstance(props, dict) else fig.layout.to_plotly_json()
+
+
+def _trace_props(fig: go.Figure) -> list[dict[str, Any]]:
+    """The figure's traces as plotly JSON, not copied: read only (see :func:`_layout_props`)."""
+    props = getattr(fig, "_data", None)
+    if isinstance(props, list) and all(isinstance(p, dict) for p in props):
+        return props
+    return [trace.to_plotly_json() for trace in fig.data]
 
 
 def _band_title(title: str, band_top: float) -> dict[str, Any]:
