@@ -32,7 +32,7 @@ import plotly.graph_objects as go
 
 from ..errors import SpecError, fail
 from ..plots import TEMPLATE  # every explorer figure keeps the builders' template
-from ..plots._base import human
+from ..plots._base import human, plain_figures
 from ..validation import check_number
 
 __all__ = ["Explorer", "live_explorers", "metric_html", "snap", "sync_figure"]
@@ -140,7 +140,9 @@ class Explorer:
     def _stacked(self) -> dict[str, Any]:
         from ._compose import stacked_json
 
-        return stacked_json(self._figure_parts())
+        with plain_figures():  # the builders' JSON as built: no Figure copies
+            parts = self._figure_parts()
+        return stacked_json(parts)
 
     def _readout_html(self) -> str:
         return metric_html(self._readout(), self.state)
