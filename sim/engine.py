@@ -531,18 +531,30 @@ def redecisions(result: Result, processes: Sequence[Process]) -> list[np.ndarray
     ratings, debrief_draws = np.nan_to_num(perceived[reached]), draws[reached]
     written: dict[tuple, np.ndarray] = {}  # what is written depends on the scale alone
     out = []
-    for process in processes:
-        check_type("process", process, Process, "see sim.load_process")
-        _check_same_ratings(result.process, process)
-        m = compile_model(process)
-        key = (m.on_scale, id(process.scale))  # the processes hold their scales alive
-        if key not in written:
-            written[key] = m.write(ratings)
-        outcome = run_debrief(process, ratings, debrief_draws, written=written[key])
-        decision = np.full(result.n, NO_HIRE, dtype=np.int8)
-        decision[reached] = outcome.decision
-        out.append(decision)
+    with _one_blas_thread():  # small products over (n, S): threads only contend
+        for process in processes:
+            out.append(_redecision(result, process, ratings, debrief_draws, written))
     return out
+
+
+def _redecision(
+    result: Result,
+    process: Process,
+    ratings: np.ndarray,
+    debrief_draws: np.ndarray,
+    written: dict[tuple, np.ndarray],
+) -> np.ndarray:
+    """One process's decisions (n,) for :func:`redecisions`."""
+    check_type("process", process, Process, "see sim.load_process")
+    _check_same_ratings(result.process, process)
+    m = compile_model(process)
+    key = (m.on_scale, id(process.scale))  # the processes hold their scales alive
+    if key not in written:
+        written[key] = m.write(ratings)
+    outcome = run_debrief(process, ratings, debrief_draws, written=written[key])
+    decision = np.full(result.n, NO_HIRE, dtype=np.int8)
+    decision[result.reached] = outcome.decision
+    return decision
 
 
 def redecide(result: Result, process: Process) -> Result:
@@ -586,7 +598,8 @@ def redecide(result: Result, process: Process) -> Result:
         raise fail("result.debrief_draws", "missing: simulate with keep='all'")
     _check_same_ratings(result.process, process)
     reached = result.reached
-    outcome = run_debrief(process, np.nan_to_num(perceived[reached]), draws[reached])
+    with _one_blas_thread():  # small products over (n, S): threads only contend
+        outcome = run_debrief(process, np.nan_to_num(perceived[reached]), draws[reached])
     q = outcome.order.shape[1]
 
     def spread(values: np.ndarray, fill: float, dtype: Any = float) -> np.ndarray:
