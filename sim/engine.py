@@ -203,8 +203,9 @@ class _Job:
     def _block(self, start: int, stop: int) -> None:
         m = self.model
         perceived, truth, phi, draws, debrief_draws, which = self._draw(start, stop)
-        stage = funnel(m, perceived)
-        outcome = run_debrief(self.plan, perceived, debrief_draws)
+        written = m.write(perceived)  # once, for the gates and the debrief
+        stage = funnel(m, perceived, written=written)
+        outcome = run_debrief(self.plan, perceived, debrief_draws, written=written)
         reached = stage == len(m.process.rounds)
         sl = slice(start, stop)
         self.stage[sl] = stage

@@ -328,7 +328,9 @@ def _apply_veto(
     return blocker
 
 
-def funnel(model: LinearModel, perceived: np.ndarray) -> np.ndarray:
+def funnel(
+    model: LinearModel, perceived: np.ndarray, *, written: np.ndarray | None = None
+) -> np.ndarray:
     """Stage each candidate reached: the round at whose gate they left, else the debrief.
 
     Parameters
@@ -337,6 +339,9 @@ def funnel(model: LinearModel, perceived: np.ndarray) -> np.ndarray:
     perceived : ndarray, shape (n, S)
         Perceived scores (z); gates act on what is written of them
         (:meth:`sim.model.LinearModel.write`).
+    written : ndarray, shape (n, S), optional
+        ``model.write(perceived)`` when the caller already has it (the engine writes
+        a block once for its gates and its debrief); computed here otherwise.
 
     Returns
     -------
@@ -346,7 +351,7 @@ def funnel(model: LinearModel, perceived: np.ndarray) -> np.ndarray:
     n_rounds = len(model.process.rounds)
     stage = np.full(perceived.shape[0], n_rounds, dtype=np.int8)
     if model.gate_cuts.size:
-        gates = model.write(perceived) @ model.gate_weights
+        gates = (model.write(perceived) if written is None else written) @ model.gate_weights
         cuts = model.gate_cuts - model.tolerance
         for g in range(model.gate_cuts.size):
             leaves = (stage == n_rounds) & (gates[:, g] < cuts[g])
