@@ -186,17 +186,18 @@ class _Job:
         # The debrief's own randomness, drawn after the ratings from the same block stream.
         debrief_draws = gen.standard_normal((stop - start, N_DRAWS))
         linear = draws @ self.loading
-        perceived = linear[:, :s]
+        # The first addition writes a new, contiguous array (the same bits as adding in
+        # place into `linear`'s strided columns, and every later pass runs ~2x faster).
         if self.is_pool:
             phi = np.clip(self.framing_mean + self.framing_sd * draws[:, k], -1.0, 1.0)
-            perceived += self.constant
+            perceived = np.add(linear[:, :s], self.constant)
             perceived += phi[:, None] * m.framing
             truth = linear[:, s]
             which = None
         else:
             which = np.arange(self.offset + start, self.offset + stop) // self.n_each
             phi = self.phi_table[which]
-            perceived += self.profile_mean[which]
+            perceived = np.add(linear[:, :s], self.profile_mean[which])
             truth = linear[:, s] + self.profile_truth[which]
         return perceived, truth, phi, draws, debrief_draws, which
 
