@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,14 @@ from scipy import stats
 # Two-sided false-failure probability of one binomial comparison; with a few hundred
 # comparisons in the suite the chance of any spurious failure stays below 1e-4.
 ALPHA = 1e-7
+
+
+def default_signals() -> None:
+    """``preexec_fn`` of a CLI subprocess that a test interrupts: SIGINT, SIGTERM, SIGHUP as a
+    terminal gives them. A suite started in the background (``cmd &``, ``nohup``) hands its
+    children SIGINT or SIGHUP ignored, and the CLI rightly leaves ignored signals alone."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def assert_binomial(count: int, n: int, p: float) -> None:

@@ -22,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import default_signals
 
 import sim
 from sim.app import ENV_DEFAULTS, TABS, WORKSHOP_SEED, build_app, settings_from_env
@@ -288,6 +289,7 @@ def test_app_prints_its_url_serves_one_process_and_ctrl_c_stops_it(tmp_path):
         env=env,
         cwd=tmp_path,
         start_new_session=True,
+        preexec_fn=default_signals,
     )
     try:
         first = proc.stdout.readline()

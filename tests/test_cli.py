@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from helpers import one_line_error
+from helpers import default_signals, one_line_error
 from helpers import run_cli as run
 from scipy import stats
 
@@ -207,7 +207,7 @@ def test_interrupted_cli_run_leaves_no_file(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "sim.cli", "simulate", "--process", "amex_ai_pm_2026",
          "--n", "30000000", "--out", str(out)],
-        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, preexec_fn=default_signals,
     )  # fmt: skip
     deadline = time.monotonic() + 120
     # Wait until the temporary file beside the target has data: the write is under way.

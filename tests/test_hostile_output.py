@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import default_signals
 
 import sim
 import sim.cli
@@ -35,6 +36,7 @@ def start(*args: str, cwd: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=default_signals,
     )
 
 

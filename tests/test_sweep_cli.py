@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
-from helpers import run_cli
+from helpers import default_signals, run_cli
 
 import sim
 
@@ -95,6 +95,7 @@ def _start(spec_file: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        preexec_fn=default_signals,
     )
 
 

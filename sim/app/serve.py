@@ -174,5 +174,8 @@ def run(options: argparse.Namespace) -> int:
         host=options.ip,
         port=port,
         log_level="warning",
+        # Widget messages go to laptops in the same room: compressing each one cost ~7 % of
+        # the server's CPU (py-spy over page loads), which is the room's bottleneck.
+        ws_per_message_deflate=False,
     )
     return 0
