@@ -208,7 +208,7 @@ def _tipping_points(c: _Candidate, target: float) -> pd.DataFrame:
         if lines is None:
             z_tip = _tipping_level(c, k, c.theta[k], (lo, hi), target)
         else:
-            z_tip = _tipping_on_line(c, lines[k], monotone_along(process, loading),
+            z_tip = _tipping_on_line(lines[k], monotone_along(process, loading),
                                      c.theta[k], p_now, (lo, hi), target)  # fmt: skip
         if math.isnan(z_tip):
             rows.append((name, level_now, p_now, math.nan, math.nan, NONE_WITHIN_SCALE))
@@ -240,25 +240,39 @@ def _tipping_level(
     def along(z: np.ndarray) -> np.ndarray:
         return c.hire(c.mean_s[None, :] + (np.reshape(z, (-1, 1)) - now) * loading[None, :])
 
-    size = _SCALE_GRID if c.on_scale else _GRID
-    up, down = np.linspace(now, ends[1], size), np.linspace(now, ends[0], size)
-    probs = along(np.concatenate([up, down]))
-    found = [
-        b
-        for b in (bracket(up, probs[:size], target), bracket(down, probs[size:], target))
-        if b is not None
-    ]
-    if not found:
+    found = _nearest_bracket(along, now, ends, _SCALE_GRID if c.on_scale else _GRID, target)
+    if found is None:
         return math.nan
-    # Only the crossing nearest to the current level is refined.
-    nearest = min(found, key=lambda b: min(abs(b[0] - now), abs(b[1] - now)))
     return (refine if c.sampled is None else bisect)(
-        lambda z: float(along(np.array([z]))[0]), nearest, target
+        lambda z: float(along(np.array([z]))[0]), found[0], target
     )
 
 
+def _nearest_bracket(
+    along: Callable[[np.ndarray], np.ndarray],
+    now: float,
+    ends: tuple[float, float],
+    size: int,
+    target: float,
+) -> tuple[tuple[float, float], np.ndarray, np.ndarray] | None:
+    """The crossing of ``target`` nearest to ``now`` on grids from ``now`` to each end.
+
+    Returns its bracket and the grid and values of its side (None: no crossing).
+    """
+    grids = (np.linspace(now, ends[1], size), np.linspace(now, ends[0], size))
+    probs = along(np.concatenate(grids))
+    found = []
+    for grid, vals in zip(grids, np.split(probs, 2), strict=True):
+        b = bracket(grid, vals, target)
+        if b is not None:
+            found.append((b, grid, vals))
+    if not found:
+        return None
+    # Only the crossing nearest to the current level is refined.
+    return min(found, key=lambda f: min(abs(f[0][0] - now), abs(f[0][1] - now)))
+
+
 def _tipping_on_line(
-    c: _Candidate,
     line: Callable[[np.ndarray], np.ndarray],
     monotone: int,
     now: float,
@@ -291,16 +305,10 @@ def _tipping_on_line(
         return refine_batched(
             along, (grid[i], grid[i + 1]), (probs[i], probs[i + 1]), target, known=(grid, probs)
         )
-    grids = (np.linspace(now, ends[1], _SCALE_GRID), np.linspace(now, ends[0], _SCALE_GRID))
-    probs = along(np.concatenate(grids))
-    found = []
-    for grid, vals in zip(grids, np.split(probs, 2), strict=True):
-        b = bracket(grid, vals, target)
-        if b is not None:
-            found.append((b, grid, vals))
-    if not found:
+    found = _nearest_bracket(along, now, ends, _SCALE_GRID, target)
+    if found is None:
         return math.nan
-    near, grid, vals = min(found, key=lambda f: min(abs(f[0][0] - now), abs(f[0][1] - now)))
+    near, grid, vals = found
     if near[0] == near[1]:
         return near[0]
     ends_at = [int(np.flatnonzero(grid == x)[0]) for x in near]
