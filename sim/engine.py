@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -23,9 +23,10 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from .errors import fail
-from .model import HIRE, HOLD, NO_HIRE, compile_model
+from .model import HIRE, HOLD, NO_HIRE, competency_weight_vector, compile_model
 from .result import Result
 from .rules import N_DRAWS, debrief_plan, decide, has_own_score, run_debrief
+from .rules.batched import batchable, weight_variant_decisions
 from .rules.decide import funnel
 from .spec import Pool, Process, Profile
 from .validation import check_int, check_type
@@ -510,8 +511,11 @@ def redecisions(result: Result, processes: Sequence[Process]) -> list[np.ndarray
     """The decisions (n,) of :func:`redecide` for each of several processes, and nothing else.
 
     The stored ratings of the candidates who reached the debrief are gathered once
-    and each process's debrief runs on them; no Result is assembled. This is the
-    fast path of analyses that try many debriefs on one pool (decision swing).
+    and each process's debrief runs on them; no Result is assembled. Processes
+    that differ only in their debrief's competency weights are decided together
+    when their rule allows (:func:`sim.rules.batched.weight_variant_decisions`).
+    This is the fast path of analyses that try many debriefs on one pool
+    (decision swing).
 
     Examples
     --------
@@ -525,6 +529,8 @@ def redecisions(result: Result, processes: Sequence[Process]) -> list[np.ndarray
     True
     """
     check_type("result", result, Result, "see sim.simulate")
+    for i, process in enumerate(processes):
+        check_type(f"processes[{i}]", process, Process, "see sim.load_process")
     perceived = result._require("perceived")
     draws = result.debrief_draws
     if draws is None:
@@ -532,31 +538,64 @@ def redecisions(result: Result, processes: Sequence[Process]) -> list[np.ndarray
     reached = result.reached
     ratings, debrief_draws = np.nan_to_num(perceived[reached]), draws[reached]
     written: dict[tuple, np.ndarray] = {}  # what is written depends on the scale alone
-    out = []
+
+    def write(m: Any) -> np.ndarray:
+        key = (m.on_scale, id(m.process.scale))  # the processes hold their scales alive
+        if key not in written:
+            written[key] = m.write(ratings)
+        return written[key]
+
+    out: list[np.ndarray] = [np.empty(0)] * len(processes)
     with _one_blas_thread():  # small products over (n, S): threads only contend
-        for process in processes:
-            out.append(_redecision(result, process, ratings, debrief_draws, written))
+        for group in _weight_variants(processes):
+            first = processes[group[0]]
+            _check_same_ratings(result.process, first)
+            plan = debrief_plan(first)
+            if len(group) > 1 and batchable(plan):
+                weights = np.array([competency_weight_vector(processes[i]) for i in group])
+                decided = weight_variant_decisions(plan, write(plan.model), debrief_draws, weights)
+                for i, decision in zip(group, decided, strict=True):
+                    out[i] = np.full(result.n, NO_HIRE, dtype=np.int8)
+                    out[i][reached] = decision
+                continue
+            for i in group:
+                m = compile_model(processes[i])
+                if i != group[0]:
+                    _check_same_ratings(result.process, processes[i])
+                outcome = run_debrief(processes[i], ratings, debrief_draws, written=write(m))
+                out[i] = np.full(result.n, NO_HIRE, dtype=np.int8)
+                out[i][reached] = outcome.decision
     return out
 
 
-def _redecision(
-    result: Result,
-    process: Process,
-    ratings: np.ndarray,
-    debrief_draws: np.ndarray,
-    written: dict[tuple, np.ndarray],
-) -> np.ndarray:
-    """One process's decisions (n,) for :func:`redecisions`."""
-    check_type("process", process, Process, "see sim.load_process")
-    _check_same_ratings(result.process, process)
-    m = compile_model(process)
-    key = (m.on_scale, id(process.scale))  # the processes hold their scales alive
-    if key not in written:
-        written[key] = m.write(ratings)
-    outcome = run_debrief(process, ratings, debrief_draws, written=written[key])
-    decision = np.full(result.n, NO_HIRE, dtype=np.int8)
-    decision[result.reached] = outcome.decision
-    return decision
+def _weight_variants(processes: Sequence[Process]) -> list[list[int]]:
+    """Indices of ``processes`` grouped by all but their debrief's competency weights.
+
+    Two processes are in one group when every field but the debrief is equal (the
+    same object, as ``dataclasses.replace`` leaves most of them) and their debriefs
+    are equal apart from ``competency_weights``.
+    """
+    groups: list[list[int]] = []
+    for i, process in enumerate(processes):
+        for group in groups:
+            if _same_but_weights(processes[group[0]], process):
+                group.append(i)
+                break
+        else:
+            groups.append([i])
+    return groups
+
+
+def _same_but_weights(a: Process, b: Process) -> bool:
+    for f in fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if f.name != "debrief" and x is not y and x != y:
+            return False
+    return all(
+        getattr(a.debrief, f.name) == getattr(b.debrief, f.name)
+        for f in fields(a.debrief)
+        if f.name != "competency_weights"
+    )
 
 
 def redecide(result: Result, process: Process) -> Result:

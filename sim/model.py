@@ -38,6 +38,7 @@ __all__ = [
     "NO_HIRE",
     "LinearModel",
     "aggregate_weights",
+    "competency_weight_vector",
     "compile_model",
     "draw_pool",
     "group_shares",
@@ -204,9 +205,7 @@ def _debrief_part(model: LinearModel, process: Process) -> LinearModel:
     scale, debrief = process.scale, process.debrief
     model = replace(
         model,
-        competency_weights=np.array(
-            [debrief.competency_weight(c) for c in process.competency_names]
-        ),
+        competency_weights=competency_weight_vector(process),
         interviewer_weights=np.array(
             [debrief.interviewer_weight(p) for p in process.interviewer_names]
         ),
@@ -227,6 +226,12 @@ def _debrief_part(model: LinearModel, process: Process) -> LinearModel:
 
 
 # --------------------------------------------------------------------------- weights
+def competency_weight_vector(process: Process) -> np.ndarray:
+    """The debrief's raw competency weights (K,), in ``process.competency_names`` order."""
+    debrief = process.debrief
+    return np.array([debrief.competency_weight(c) for c in process.competency_names])
+
+
 def group_shares(
     values: np.ndarray, groups: np.ndarray, n_groups: int, empty: float | None = None
 ):

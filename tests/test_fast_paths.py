@@ -3,7 +3,8 @@
 - ``compile_model`` of a debrief variant re-uses the rating side of a compiled
   process: every field equals a fresh build;
 - ``Scale.written_z`` in place gives the bits of ``to_z(written(to_points(z)))``;
-- ``engine.redecisions`` gives ``redecide``'s decisions;
+- ``engine.redecisions`` gives ``redecide``'s decisions, also for weight variants
+  decided together (``sim.rules.batched``);
 - ``closed_form.lattice.hire_lines`` gives ``written_laws``'s hire probabilities
   along every competency's line, and the quadrature's node count (chosen per
   process) agrees with the 96-node reference.
@@ -11,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import fields, replace
 
 import numpy as np
@@ -20,6 +22,8 @@ import sim
 from sim.closed_form import lattice
 from sim.engine import redecide, redecisions
 from sim.model import _build, compile_model
+from sim.rules import batched, debrief_plan
+from sim.rules.batched import batchable
 
 PRESETS = ["amazon_style_loop", "amex_ai_pm_2026", "google_style_committee"]
 
@@ -132,3 +136,76 @@ def test_chosen_node_count_matches_the_reference_rule(name):
     finally:
         lattice._CACHE[process] = built
     np.testing.assert_allclose(got, reference, rtol=0, atol=1e-9)
+
+
+def _weight_variants(process):
+    """Each competency's weight zeroed and tripled, and one speaker's competencies all zeroed."""
+    d = process.debrief
+    weights = {c: d.competency_weight(c) for c in process.competency_names}
+    rows = []
+    for name in process.competency_names:
+        for factor in (0.0, 3.0):
+            rows.append({**weights, name: weights[name] * factor})
+    # A speaker none of whose judgments weighs: they neither vote nor hold a veto.
+    plan = debrief_plan(process)
+    m = compile_model(process)
+    speaker = plan.veto[0] if plan.veto.size else 0
+    theirs = {process.competency_names[k] for k in m.slot_competency[plan.slot_speaker == speaker]}
+    rows.append({c: (0.0 if c in theirs else w) for c, w in weights.items()})
+    variants = []
+    for row in rows:
+        with contextlib.suppress(sim.SpecError):  # e.g. nothing weighed is left
+            variants.append(replace(process, debrief=replace(d, competency_weights=row)))
+    return variants
+
+
+@pytest.mark.parametrize("name", PRESETS)
+@pytest.mark.parametrize(
+    "debrief",
+    [
+        {},
+        {"rule": "consensus"},
+        {"rule": "veto", "anchoring": 0.5},
+        {"anchoring": 0.6, "speaking_order": "random"},
+        {"aggregate": "labels", "anchoring": 0.3, "hold_band": 0.4},
+        {"aggregate": "latent", "rule": "consensus", "anchoring": 0.4},
+        {"rule": "trimmed_mean", "trim": 0.0},
+        {"rule": "median"},
+    ],
+    ids=lambda d: ",".join(f"{k}={v}" for k, v in d.items()) or "as_shipped",
+)
+def test_weight_variants_decided_together_equal_one_by_one(name, debrief):
+    process = sim.load_process(name)
+    d = process.debrief
+    if debrief.get("rule") == "veto" and not d.veto:
+        debrief = {**debrief, "veto": (debrief_plan(process).speakers[-1],)}
+    process = replace(process, debrief=replace(d, **debrief))
+    result = sim.simulate(process, n=3000, rng=5, keep="all")
+    variants = _weight_variants(process)
+    together = redecisions(result, variants)
+    assert batchable(debrief_plan(process)) == (debrief.get("rule") != "median")
+    changed = 0
+    for decision, variant in zip(together, variants, strict=True):
+        alone = redecide(result, variant).decision
+        assert np.array_equal(decision, alone)
+        changed += int((alone != result.decision).any())
+    assert changed > 0  # the variants are not all the same debrief
+
+
+def test_weight_variants_in_chunks(monkeypatch):
+    """The batch reads the pool in row chunks: any chunk length gives the same decisions."""
+    process = sim.load_process("amex_ai_pm_2026")
+    process = replace(process, debrief=replace(process.debrief, anchoring=0.5))
+    result = sim.simulate(process, n=2000, rng=8, keep="all")
+    variants = _weight_variants(process)
+    whole = redecisions(result, variants)
+    monkeypatch.setattr(batched, "_CHUNK_ELEMENTS", 7 * len(variants) * 14)
+    for a, b in zip(whole, redecisions(result, variants), strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_weight_variant_batch_refuses_other_rules():
+    process = sim.load_process("amex_ai_pm_2026")
+    plan = debrief_plan(replace(process, debrief=replace(process.debrief, rule="median")))
+    with pytest.raises(ValueError, match="median"):
+        batched.weight_variant_decisions(plan, np.zeros((2, 14)), None, np.ones((1, 10)))

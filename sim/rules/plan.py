@@ -19,7 +19,7 @@ from ..model import LinearModel, compile_model, view_weights
 from ..spec import Process
 from ..validation import check_type
 
-__all__ = ["DebriefPlan", "debrief_plan"]
+__all__ = ["DebriefPlan", "debrief_plan", "speaker_weights", "veto_names"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,11 +112,7 @@ def _build_plan(m: LinearModel) -> DebriefPlan:
     # A recommendation is the competency-weighted mean of a speaker's judgments. Someone
     # whose competencies all weigh 0 has none that counts: they speak (their plain mean
     # is what they say and what anchors others) but neither vote nor veto.
-    speaker_view = view_weights(m, m.competency_weights, slot_speaker, q_count)
-    counts = np.bincount(
-        slot_speaker, weights=m.competency_weights[m.slot_competency], minlength=q_count
-    )
-    counts = counts > 0
+    speaker_view, counts = speaker_weights(m, m.competency_weights, slot_speaker, q_count)
     first_seat = np.array([np.flatnonzero(seat_speaker == q)[0] for q in range(q_count)])
     speaker_cuts = m.recommendation_cuts[first_seat]
     yes = len(scale.recommendations) // 2 - 1
@@ -129,8 +125,9 @@ def _build_plan(m: LinearModel) -> DebriefPlan:
     if vote_weight.sum() <= 0:
         vote_weight = counts.astype(float)
 
-    veto_names = speakers if d.rule == "consensus" else d.veto
-    veto = np.array([index[n] for n in veto_names if counts[index[n]]], dtype=np.intp)
+    veto = np.array(
+        [index[n] for n in veto_names(process, speakers) if counts[index[n]]], dtype=np.intp
+    )
     manager = index.get(d.hiring_manager) if d.hiring_manager is not None else None
     return DebriefPlan(
         process=process,
@@ -159,6 +156,45 @@ def _build_plan(m: LinearModel) -> DebriefPlan:
         tie_rule=d.tie_rule,
         public=d.rule == "public_vote" and d.protocol == "spoken",
     )
+
+
+def speaker_weights(
+    m: LinearModel, competency_weights: np.ndarray, slot_speaker: np.ndarray, q_count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each speaker's view weights and whether any of their judgments weighs in the debrief.
+
+    Parameters
+    ----------
+    m : LinearModel
+    competency_weights : ndarray, shape (K,) or (v, K)
+        Raw competency weights (>= 0), one row per variant of the debrief.
+    slot_speaker : ndarray of int, shape (S,)
+    q_count : int
+        Number of speakers (Q).
+
+    Returns
+    -------
+    speaker_view : ndarray, shape (S, Q) or (v, S, Q)
+        A speaker's overall view is ``scores @ speaker_view`` (competency-weighted mean;
+        their plain mean when none of their competencies weighs).
+    counts : ndarray of bool, shape (Q,) or (v, Q)
+        Whether some competency the speaker rated weighs more than 0: only then do
+        they vote and hold a veto.
+    """
+    weights = np.asarray(competency_weights, dtype=float)
+    speaker_view = view_weights(m, weights, slot_speaker, q_count)
+    onehot = np.arange(q_count) == slot_speaker[:, None]  # (S, Q)
+    counts = ((weights[..., m.slot_competency] > 0)[..., None] & onehot).any(axis=-2)
+    return speaker_view, counts
+
+
+def veto_names(process: Process, speakers: tuple[str, ...]) -> tuple[str, ...]:
+    """Who may block: every speaker under ``consensus``, else the debrief's veto holders.
+
+    Only those among them whose judgments weigh in the debrief hold the veto
+    (:func:`speaker_weights`).
+    """
+    return speakers if process.debrief.rule == "consensus" else process.debrief.veto
 
 
 def _fixed_order(

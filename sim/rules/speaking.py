@@ -14,7 +14,7 @@ from scipy import special
 
 from .plan import DebriefPlan
 
-__all__ = ["random_orders", "speak", "speaking_orders"]
+__all__ = ["anchor", "random_orders", "speak", "speaking_orders"]
 
 
 def speaking_orders(plan: DebriefPlan, n: int, normals: np.ndarray | None = None) -> np.ndarray:
@@ -105,27 +105,48 @@ def speak(
     views = write(written @ plan.speaker_view)
     if plan.alpha == 0:
         return written, views, views
-    n, q_count = views.shape
-    shift = np.zeros((n, q_count))
+    shift, spoken_views = anchor(plan, views, order)
+    return write(written + shift[:, plan.slot_speaker]), views, spoken_views
+
+
+def anchor(
+    plan: DebriefPlan, views: np.ndarray, order: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each speaker's move toward the anchor and their view as said, in speaking ``order``.
+
+    Parameters
+    ----------
+    plan : DebriefPlan
+    views : ndarray, shape (n, Q) or (n, v, Q)
+        Written overall views (z), for one debrief or ``v`` variants of its weights.
+    order : ndarray of int, shape (Q,) or (n, Q)
+
+    Returns
+    -------
+    shift : ndarray, shape of ``views``
+        How far each speaker's judgments move (continuous, z; 0 for the first speaker).
+    spoken_views : ndarray, shape of ``views``
+        Each speaker's overall view after anchoring, on the scale.
+    """
+    write = plan.model.write
+    n, q_count = views.shape[0], views.shape[-1]
+    shift = np.zeros(views.shape)
     spoken_views = views.copy()
-    total = np.zeros(n)
+    total = np.zeros(views.shape[:-1])
     weight: np.ndarray | float = 0.0
     rows = np.arange(n)
     fixed = order.ndim == 1
+    variants = (1,) * (views.ndim - 2)  # a per-row pull broadcast over the variants
     for t in range(q_count):
         q = order[t] if fixed else order[:, t]
-        view = views[:, q] if fixed else views[rows, q]
+        at = (Ellipsis, q) if fixed else (rows, Ellipsis, q)
+        view = views[at]
         if t > 0:
             move = plan.alpha * (total / weight - view)
             view = write(view + move)
-            if fixed:
-                shift[:, q] = move
-            else:
-                shift[rows, q] = move
-        if fixed:
-            spoken_views[:, q] = view
-        else:
-            spoken_views[rows, q] = view
-        total = total + plan.pull[q] * view
-        weight = weight + plan.pull[q]
-    return write(written + shift[:, plan.slot_speaker]), views, spoken_views
+            shift[at] = move
+        spoken_views[at] = view
+        pull = plan.pull[q] if fixed else plan.pull[q].reshape(n, *variants)
+        total = total + pull * view
+        weight = weight + pull
+    return shift, spoken_views
