@@ -5,7 +5,8 @@ Run:  python benchmarks/bench_engine.py [--n 1000000] [--big 10000000]
 Prints, for the reference process (amex_ai_pm_2026):
 - the engine's time for N pool candidates, next to numpy's time to draw the same
   number of standard normal variates with the same bit generator (the floor), and
-  their ratio (target <= 2);
+  their ratio (target <= 2.2, issue 10: the engine also writes every rating on the
+  scale; <= 2 before);
 - peak resident memory of a fresh process simulating BIG candidates (target < 1.5 GB);
 - the closed-form hire probability time per profile (target < 1 ms).
 Timings are the best of several repeats (warm), as timeit recommends.
@@ -28,6 +29,9 @@ from sim.debrief import N_DRAWS
 from sim.engine import BLOCK, _block_generator, iter_chunks
 from sim.model import compile_model
 from sim.result import SummaryAccumulator
+
+#: Engine time over the floor's (issue 10).
+TARGET = 2.2
 
 
 def best_of(fn, repeat: int) -> float:
@@ -84,7 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--big", type=int, default=10_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="arrays", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -114,7 +118,8 @@ def main() -> None:
     print(f"{'engine, keep=decisions':<52}{lean:>9.3f}{lean / floor:>9.2f}")
     print(f"{'engine, keep=all (true levels + every rating)':<52}{full:>9.3f}{full / floor:>9.2f}")
     print(f"{'engine, keep=decisions, workers=2':<52}{two:>9.3f}{two / floor:>9.2f}")
-    print(f"target: engine <= 2x floor -> {'met' if lean <= 2 * floor else 'NOT met'}\n")
+    verdict = "met" if lean <= TARGET * floor else "NOT met"
+    print(f"target: engine, keep=decisions <= {TARGET}x floor -> {verdict}\n")
 
     for mode, label in (("arrays", "simulate(keep='decisions')"), ("stream", "iter_chunks")):
         child = subprocess.run(

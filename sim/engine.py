@@ -23,6 +23,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from .errors import fail
+from .heap import prefer_heap
 from .model import HIRE, HOLD, NO_HIRE, competency_weight_vector, compile_model
 from .result import Result
 from .rules import N_DRAWS, debrief_plan, decide, has_own_score, run_debrief
@@ -391,6 +392,7 @@ class _Run:
         if keep not in ("all", "decisions"):
             raise fail("keep", "must be 'all' or 'decisions'", keep)
         root = as_seed_sequence(rng)
+        prefer_heap()  # block arrays from mapped heap memory, not page faults (sim.heap)
         candidates = process.pool if candidates is None else candidates
         profiles: tuple[Profile, ...] | None = None
         theta_table = phi_table = None

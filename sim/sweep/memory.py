@@ -25,38 +25,21 @@ setting and without the profiler.
 
 from __future__ import annotations
 
-import ctypes
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from ..heap import ENGINE_MMAP as _TASK_MMAP
+from ..heap import ENGINE_TRIM as _TASK_TRIM
+from ..heap import M_MMAP_THRESHOLD as _M_MMAP_THRESHOLD
+from ..heap import M_TRIM_THRESHOLD as _M_TRIM_THRESHOLD
+from ..heap import glibc as _glibc
+
 __all__ = ["arrays_from_heap", "local_cluster", "malloc_tunable"]
 
-#: glibc's mallopt parameters (<malloc.h>).
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-#: While a task runs: glibc's own ceiling of the adaptive mmap threshold (64-bit), and twice it.
-_TASK_MMAP, _TASK_TRIM = 32 * 1024 * 1024, 64 * 1024 * 1024
 #: glibc's defaults, for an environment that sets neither.
 _DEFAULT_MMAP, _DEFAULT_TRIM = 128 * 1024, 128 * 1024
-
-_LIBC: Any = None
-
-
-def _glibc() -> Any:
-    """The C library if it is glibc with ``mallopt`` (else ``None``: musl, macOS, Windows)."""
-    global _LIBC
-    if _LIBC is None:
-        _LIBC = False
-        try:  # the symbols already loaded into this process (no search for a library file)
-            libc = ctypes.CDLL(None)
-        except (OSError, TypeError):
-            libc = None
-        if libc is not None and all(
-            hasattr(libc, f) for f in ("gnu_get_libc_version", "mallopt", "malloc_trim")
-        ):
-            _LIBC = libc
-    return _LIBC or None
 
 
 def malloc_tunable() -> bool:
