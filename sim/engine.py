@@ -547,26 +547,28 @@ def redecisions(result: Result, processes: Sequence[Process]) -> list[np.ndarray
             written[key] = m.write(ratings)
         return written[key]
 
+    def spread(decision: np.ndarray) -> np.ndarray:  # the debriefed rows into all n
+        full = np.full(result.n, NO_HIRE, dtype=np.int8)
+        full[reached] = decision
+        return full
+
     out: list[np.ndarray] = [np.empty(0)] * len(processes)
     with _one_blas_thread():  # small products over (n, S): threads only contend
         for group in _weight_variants(processes):
-            first = processes[group[0]]
-            _check_same_ratings(result.process, first)
-            plan = debrief_plan(first)
+            # A group shares everything _check_same_ratings reads: one check holds for all.
+            _check_same_ratings(result.process, processes[group[0]])
+            plan = debrief_plan(processes[group[0]])
             if len(group) > 1 and batchable(plan):
                 weights = np.array([competency_weight_vector(processes[i]) for i in group])
                 decided = weight_variant_decisions(plan, write(plan.model), debrief_draws, weights)
                 for i, decision in zip(group, decided, strict=True):
-                    out[i] = np.full(result.n, NO_HIRE, dtype=np.int8)
-                    out[i][reached] = decision
+                    out[i] = spread(decision)
                 continue
             for i in group:
-                m = compile_model(processes[i])
-                if i != group[0]:
-                    _check_same_ratings(result.process, processes[i])
-                outcome = run_debrief(processes[i], ratings, debrief_draws, written=write(m))
-                out[i] = np.full(result.n, NO_HIRE, dtype=np.int8)
-                out[i][reached] = outcome.decision
+                written_i = write(compile_model(processes[i]))
+                out[i] = spread(
+                    run_debrief(processes[i], ratings, debrief_draws, written=written_i).decision
+                )
     return out
 
 
