@@ -29,6 +29,7 @@ from sim.analysis import (
 from sim.debrief import debrief_transcript, transcript_text, with_rule
 from sim.spec import RULES
 from sim.widgets import DebriefRoom, PanelDesigner, WeightExplorer, WhatIfExplorer
+from sim.widgets import _base as explorer_base
 from sim.widgets.panel import with_panels
 
 N = 3000
@@ -229,6 +230,30 @@ def test_what_if_levels_and_framing(what_if, amex, amex_profiles):
     check_what_if(what_if, amex, profile)
     what_if.controls["levels.technical_depth"].value = 3.0  # the browser's path
     check_what_if(what_if, amex, profile.with_levels(technical_depth=3.0))
+
+
+def test_what_if_sends_its_figure_before_the_monte_carlo_band(amex, amex_profiles, monkeypatch):
+    """The band is a read-out: computed after the figure's data leave, then shown."""
+    explorer = WhatIfExplorer(amex, mc_n=500, rng=SEED)
+    order: list[str] = []
+    sync, band = explorer_base.sync_figure, explorer._monte_carlo
+
+    def timed_sync(*args, **kwargs):
+        order.append("figure")
+        return sync(*args, **kwargs)
+
+    def timed_band(profile):
+        order.append("band")
+        return band(profile)
+
+    monkeypatch.setattr(explorer_base, "sync_figure", timed_sync)
+    monkeypatch.setattr(explorer, "_monte_carlo", timed_band)
+    explorer.controls["levels.dollar_impact"].value = 3.0
+    assert order == ["figure", "band"]
+    first = next(iter(amex_profiles.values()))
+    check_what_if(explorer, amex, first.with_levels(dollar_impact=3.0))
+    rate = explorer.monte_carlo["hire_rate"]
+    assert f'data-value="{rate!r}"' in explorer._readout_box.value
 
 
 def test_choosing_a_profile_in_the_dropdown_loads_its_levels(amex, amex_profiles):

@@ -9,6 +9,7 @@ a table's ``attrs`` which of them computed its probabilities.
 from __future__ import annotations
 
 import math
+from functools import cached_property
 
 import numpy as np
 
@@ -74,8 +75,6 @@ class _Candidate:
             # (a calibrated committee's lattice of a million points): common draws.
             exact = exact_obstacle(process) is None and lattice_points(process) <= SWAY_LATTICE
             self.sampled = None if exact else SampledLaw(process)
-            if self.sampled is None:
-                self.masses = seat_masses(process, self.mean_s)  # what weight changes keep
             return
         self.components = gaussian_decisions(process)  # SpecError for non-Gaussian rules
         scores = max(part.weights.shape[1] for _, part in self.components)
@@ -88,6 +87,11 @@ class _Candidate:
                 process.debrief.rule,
             )
         self.plain = _is_plain(m, self.components, self.comp_w, self.person_w)
+
+    @cached_property
+    def masses(self) -> list[np.ndarray]:
+        """Each seat's outcome law at this profile (exact on-scale law), which weights keep."""
+        return seat_masses(self.process, self.mean_s)
 
     def hire(self, mean_s: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """Hire probability for perceived means (m, S) or (S,): the mixture, or given weights."""

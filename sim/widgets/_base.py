@@ -85,6 +85,9 @@ class Explorer:
 
     ``_compute()``
         Recompute every number from the controls (core and analysis API only).
+    ``_compute_readout()``
+        Optional: numbers only the read-out shows, computed after the figure is
+        sent (so they do not delay it; e.g. a Monte Carlo band).
     ``_figure_parts()``
         The :mod:`sim.plots` figures to show, stacked into one FigureWidget.
     ``_readout()``
@@ -122,6 +125,7 @@ class Explorer:
         ``views`` go between the read-out and the figure, ``after`` below the figure.
         """
         self._compute()
+        self._compute_readout()
         self._shown = self._stacked()
         self.figure = figure_widget(
             go.Figure({**self._shown, "layout": {**self._shown["layout"], "template": TEMPLATE}}),
@@ -148,20 +152,24 @@ class Explorer:
         return metric_html(self._readout(), self.state)
 
     def _refresh(self) -> None:
-        """Recompute from the controls and update read-outs, views and the figure."""
+        """Recompute from the controls and update the figure, then read-outs and views."""
         self._compute()
-        self._readout_box.value = self._readout_html()
-        self._status.value = ""
-        self._update_views()
         new = self._stacked()
         sync_figure(self.figure, new, self._shown)
         self._shown = new
+        self._compute_readout()
+        self._readout_box.value = self._readout_html()
+        self._status.value = ""
+        self._update_views()
 
     def _show_error(self, message: str) -> None:
         self._status.value = f'<div style="color:#b00020">{html.escape(message)}</div>'
 
     def _compute(self) -> None:
         raise NotImplementedError
+
+    def _compute_readout(self) -> None:
+        """Numbers only the read-out shows (after the figure is sent); none by default."""
 
     def _figure_parts(self) -> list[go.Figure]:
         raise NotImplementedError

@@ -185,7 +185,10 @@ class WhatIfExplorer(Explorer):
         self.probability: HireProbability = hire_probability(self.process, profile)
         self.waterfall: pd.DataFrame = contribution_waterfall(self.process, profile)
         self.tipping: pd.DataFrame = tipping_points(self.process, profile)
-        self.monte_carlo = self._monte_carlo(profile)
+
+    def _compute_readout(self) -> None:
+        # The read-out's Monte Carlo band, computed after the figure is sent.
+        self.monte_carlo = self._monte_carlo(self.current_profile)
 
     @property
     def transcript(self) -> pd.DataFrame:
