@@ -258,9 +258,14 @@ def hire_lines(
     base = _level_probabilities(built, m, mean[None, :])
     laws = [seat.gather @ _seat_mass(seat, base, built.weights)[0] for seat in built.seats]
     spectra = [np.fft.rfft(law, n=built.fft_size) for law in laws]
+    steps = np.atleast_2d(np.asarray(directions, dtype=float))
+    moved = steps != 0
+    # Which seats each line moves (K, seats), and the still seats' law by which they are.
+    moves = np.stack([moved[:, seat.slots].any(axis=1) for seat in built.seats], axis=1)
+    rests: dict[tuple[int, ...], np.ndarray] = {}
     return [
-        _line(built, m, mean, np.asarray(step, dtype=float), spectra)
-        for step in np.atleast_2d(directions)
+        _line(built, m, mean, step, tuple(seats.tolist()), spectra, rests)
+        for step, seats in zip(steps, moves, strict=True)
     ]
 
 
@@ -341,18 +346,31 @@ def _line_plan(built: _Structure, m, moves: tuple[bool, ...]) -> _LinePlan:
 
 
 def _line(
-    built: _Structure, m, mean: np.ndarray, step: np.ndarray, spectra: list[np.ndarray]
+    built: _Structure,
+    m,
+    mean: np.ndarray,
+    step: np.ndarray,
+    moves: tuple[bool, ...],
+    spectra: list[np.ndarray],
+    rests: dict[tuple[int, ...], np.ndarray],
 ) -> Callable[[np.ndarray], np.ndarray]:
-    """:func:`hire_lines` for one direction ``step`` (S,), given each seat's law's spectrum."""
-    plan = _line_plan(built, m, tuple(bool(np.any(step[seat.slots])) for seat in built.seats))
-    rest_spectrum = None
-    for i in plan.still:
-        rest_spectrum = spectra[i] if rest_spectrum is None else rest_spectrum * spectra[i]
-    if rest_spectrum is None:
-        rest = np.ones(1)
-    else:
-        rest = np.fft.irfft(rest_spectrum, n=built.fft_size)[: plan.rest_size]
-        rest = np.maximum(rest, 0.0)
+    """:func:`hire_lines` for one direction ``step`` (S,) moving the seats ``moves``.
+
+    ``spectra`` are each seat's law's spectrum; ``rests`` caches the joint law of
+    the seats a line does not move, by which seats they are (lines share them).
+    """
+    plan = _line_plan(built, m, moves)
+    rest = rests.get(plan.still)
+    if rest is None:
+        rest_spectrum = None
+        for i in plan.still:
+            rest_spectrum = spectra[i] if rest_spectrum is None else rest_spectrum * spectra[i]
+        if rest_spectrum is None:
+            rest = np.ones(1)
+        else:
+            rest = np.fft.irfft(rest_spectrum, n=built.fft_size)[: plan.rest_size]
+            rest = np.maximum(rest, 0.0)
+        rests[plan.still] = rest
     if not plan.local:
         value = float(_decide(built, _padded(built, rest, plan.rest_low))[0][0])
         return lambda t: np.full(np.shape(np.atleast_1d(t)), value)
@@ -394,9 +412,10 @@ def _gain(built: _Structure, rest: np.ndarray, rest_low: int, low: int, size: in
     if built.noise > 0:
         index = low + rest_low + np.arange(size + rest.size - 1)
         return signal.correlate(_decision_vector(built, index), rest, mode="valid")
-    tail = np.concatenate([np.cumsum(rest[::-1])[::-1], [0.0]])  # tail[r] = sum(rest[r:])
+    tail = np.zeros(rest.size + 1)  # tail[r] = sum(rest[r:])
+    np.cumsum(rest[::-1], out=tail[-2::-1])
     need = built.hire_from - low - rest_low - np.arange(size)  # rest index needed to hire
-    return tail[np.clip(need, 0, rest.size)]
+    return tail[np.minimum(np.maximum(need, 0), rest.size)]
 
 
 def _decision_vector(built: _Structure, index: np.ndarray) -> np.ndarray:
