@@ -5,7 +5,7 @@
 - ``Scale.written_z`` in place gives the bits of ``to_z(written(to_points(z)))``;
 - ``engine.redecisions`` gives ``redecide``'s decisions, also for weight variants
   decided together (``sim.rules.batched``);
-- ``closed_form.lattice.hire_lines`` gives ``written_laws``'s hire probabilities
+- ``closed_form.line_laws.hire_lines`` gives ``written_laws``'s hire probabilities
   along every competency's line, and the quadrature's node count (chosen per
   process) agrees with the 96-node reference.
 """
@@ -20,6 +20,7 @@ import pytest
 
 import sim
 from sim.closed_form import lattice
+from sim.closed_form import lines as line_laws
 from sim.engine import redecide, redecisions
 from sim.model import _build, compile_model
 from sim.rules import batched, debrief_plan
@@ -90,7 +91,7 @@ def test_hire_lines_equal_written_laws(name):
     t = np.linspace(-2.0, 2.0, 7)
     for profile in sim.load_profiles(name).values():
         mean = m.perceived_mean(profile.theta(process), profile.framing)
-        lines = lattice.hire_lines(process, mean, m.A)
+        lines = line_laws.hire_lines(process, mean, m.A)
         for k, line in enumerate(lines):
             exact = lattice.written_laws(process, mean + t[:, None] * m.A[k])["hire"]
             np.testing.assert_allclose(line(t), exact, rtol=0, atol=1e-12)
@@ -111,7 +112,7 @@ def test_hire_lines_under_discretion_and_a_hold_band():
         profile = sim.load_profiles("amex_ai_pm_2026")["balanced_strong"]
         mean = m.perceived_mean(profile.theta(variant), profile.framing)
         t = np.linspace(-1.5, 1.5, 5)
-        for k, line in enumerate(lattice.hire_lines(variant, mean, m.A)):
+        for k, line in enumerate(line_laws.hire_lines(variant, mean, m.A)):
             exact = lattice.written_laws(variant, mean + t[:, None] * m.A[k])["hire"]
             np.testing.assert_allclose(line(t), exact, rtol=0, atol=1e-12)
 

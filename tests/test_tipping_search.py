@@ -1,6 +1,6 @@
 """The tipping-point search: monotone lines, the batched refiner, and the same answers.
 
-- ``lattice.monotone_along`` claims a hire probability cannot fall along a
+- ``line_laws.monotone_along`` claims a hire probability cannot fall along a
   line; on every preset, profile and competency (written and labels) the exact
   law on a fine grid agrees, and a seat whose lattice falls is not claimed;
 - ``_roots.refine_batched`` finds the roots Brent's method finds, on smooth
@@ -22,6 +22,7 @@ from scipy import optimize, special
 import sim
 from sim.analysis import _roots, profile
 from sim.closed_form import lattice
+from sim.closed_form import lines as line_laws
 from sim.model import compile_model
 
 PRESETS = ["amazon_style_loop", "amex_ai_pm_2026", "google_style_committee"]
@@ -40,16 +41,16 @@ def _cases():
 def test_monotone_lines_do_not_fall(process, prof):
     m = compile_model(process)
     mean = m.perceived_mean(prof.theta(process), prof.framing)
-    lines = lattice.hire_lines(process, mean, m.A)
+    lines = line_laws.hire_lines(process, mean, m.A)
     t = np.linspace(-2.5, 2.5, 41)
     for k, line in enumerate(lines):
-        sign = lattice.monotone_along(process, m.A[k])
+        sign = line_laws.monotone_along(process, m.A[k])
         assert sign == 1  # shipped rules and loadings: every line rises
         assert np.all(np.diff(line(t)) >= -1e-12)
-        assert lattice.monotone_along(process, -m.A[k]) == -1
+        assert line_laws.monotone_along(process, -m.A[k]) == -1
     mixed = m.A[0] - m.A[1]
     if np.any(mixed > 0) and np.any(mixed < 0):
-        assert lattice.monotone_along(process, mixed) == 0
+        assert line_laws.monotone_along(process, mixed) == 0
 
 
 def test_a_falling_seat_is_not_called_monotone():
@@ -60,7 +61,7 @@ def test_a_falling_seat_is_not_called_monotone():
     broken = replace(built, seats=(falling, *built.seats[1:]))
     lattice._CACHE[process] = broken
     try:
-        assert lattice.monotone_along(process, compile_model(process).A[0]) == 0
+        assert line_laws.monotone_along(process, compile_model(process).A[0]) == 0
     finally:
         lattice._CACHE[process] = built
     # The flag itself comes from the seat's tables: recompute it for every seat.

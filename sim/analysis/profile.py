@@ -3,8 +3,9 @@
 Exact and fast where the committee allows it: on latent scores the debrief
 aggregate of a profile is Gaussian, so hire probabilities come from the closed
 form (an orthant probability of gates, veto holders' views and aggregate); on
-the scale from the exact lattice law (:mod:`sim.closed_form.lattice`, with fast
-lines for tipping points). Tipping points come from root finding on those.
+the scale from the exact lattice law (:mod:`sim.closed_form.lattice`, and its fast
+lines for tipping points, :mod:`sim.closed_form.lines`). Tipping points come from
+root finding on those.
 Where an on-scale committee has no exact law (anchoring, peeking, vote rules...)
 the probabilities are Monte Carlo on common draws (:mod:`._sampled`), and every
 table's ``attrs`` say so (``method``, ``draws``, ``error``).
@@ -28,7 +29,7 @@ from ..closed_form import (
     expected_said,
     hire_probability,
 )
-from ..closed_form.lattice import hire_lines, monotone_along
+from ..closed_form.lines import hire_lines, monotone_along
 from ..closed_form.reweight import reweighted_hire
 from ..errors import SpecError, fail
 from ..spec import Process, Profile
@@ -283,7 +284,7 @@ def _tipping_on_line(
     """:func:`_tipping_level` on the exact lattice law's line (``line(shift)``, z).
 
     When the hire probability is monotone along the line
-    (:func:`sim.closed_form.lattice.monotone_along`) its one crossing lies towards
+    (:func:`sim.closed_form.lines.monotone_along`) its one crossing lies towards
     the end that moves it towards ``target``: one value there brackets it. Otherwise
     a grid from ``now`` to each end brackets the crossings and the nearer is refined.
     Either way :func:`refine_batched` refines it, three points a call.
