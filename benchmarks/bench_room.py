@@ -21,6 +21,14 @@ on the same machine as the server (and here, on two cores shared with other
 work), so every time includes the browser's own work for all N pages: a room
 of laptops has a browser each.
 
+*The browser's floor* comes first: the same Chromium, with the same contexts,
+opens ``--at-once`` pages at once from a static local server, twice: blank
+pages, then pages that only load plotly.js (the bundle the app loads) and draw
+the weight explorer's first figure, with no app, no widgets and no server work.
+No front end that draws its figures with plotly.js in these browsers can render
+10 pages at once faster than the second row, so it bounds what the first-render
+target can mean on this machine.
+
 ``--server voila`` measures the alternative: Voila with a preheated kernel
 pool (``--preheat_kernel``, ``--pool-size``), one kernel per page, on a
 temporary notebook that shows the same :func:`sim.app.build_app`.
@@ -180,6 +188,107 @@ def _cpu_seconds(root: psutil.Process, name: str = "") -> float:
 def browser_cpu_seconds() -> float:
     """CPU seconds of the Chromium processes this benchmark started."""
     return _cpu_seconds(psutil.Process(), "chrom")
+
+
+# --------------------------------------------------------------------------- the floor
+_FLOOR_PAGE = """<!doctype html><html><head><meta charset="utf-8">{script}</head><body>
+<div id="plot" style="width:900px"></div><script>
+const start = performance.now();
+{draw}
+</script></body></html>"""
+
+
+def floor_pages(pool: int) -> dict[str, bytes]:
+    """The floor's static site: a blank page, and plotly.js drawing the app's first figure."""
+    import plotly
+    from plotly.utils import PlotlyJSONEncoder
+
+    import sim
+    from sim.widgets import WeightExplorer
+
+    bundle = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    explorer = WeightExplorer(sim.load_process("amex_ai_pm_2026"), n=pool, rng=0)
+    figure = json.dumps(explorer.figure.to_dict(), cls=PlotlyJSONEncoder)
+    done = "document.title = 'drawn';"
+    draw = f"const f = {figure};\nPlotly.newPlot('plot', f.data, f.layout).then(() => {{{done}}});"
+    return {
+        "/blank.html": _FLOOR_PAGE.format(script="", draw=done).encode(),
+        "/plotly.html": _FLOOR_PAGE.format(
+            script='<script src="plotly.min.js"></script>', draw=draw
+        ).encode(),
+        "/plotly.min.js": bundle.read_bytes(),
+    }
+
+
+@contextlib.contextmanager
+def static_site(pages: dict[str, bytes]):
+    """A threaded HTTP server on 127.0.0.1 serving ``pages``; yields its base URL."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = pages.get(self.path.split("?")[0])
+            if body is None:
+                self.send_error(404)
+                return
+            kind = "text/javascript" if self.path.endswith(".js") else "text/html"
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+async def measure_floor(args: argparse.Namespace) -> dict:
+    """Seconds (max over pages) and browser CPU seconds per page, ``--at-once`` at once."""
+    from playwright.async_api import async_playwright
+
+    async def one(browser, url: str) -> float:
+        context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = await context.new_page()
+        start = time.perf_counter()
+        await page.goto(url, timeout=TIMEOUT_MS)
+        await page.wait_for_function(
+            "() => document.title === 'drawn'", polling=POLL_MS, timeout=TIMEOUT_MS
+        )
+        seconds = time.perf_counter() - start
+        await context.close()
+        return seconds
+
+    rows = {}
+    with static_site(floor_pages(args.pool)) as base:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
+            try:
+                for name in ("blank", "plotly"):
+                    url = f"{base}/{name}.html"
+                    await one(browser, url)  # the browser's own start-up, not counted
+                    before = browser_cpu_seconds()
+                    times = await asyncio.gather(*(one(browser, url) for _ in range(args.at_once)))
+                    rows[name] = {
+                        "max_s": max(times),
+                        "median_s": statistics.median(times),
+                        "browser_cpu_s_per_page": (browser_cpu_seconds() - before) / args.at_once,
+                    }
+            finally:
+                await browser.close()
+    return rows
 
 
 # --------------------------------------------------------------------------- the pages
@@ -372,7 +481,18 @@ def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def report(rows: list[dict], args: argparse.Namespace) -> None:
+def report(rows: list[dict], args: argparse.Namespace, floor: dict | None) -> None:
+    if floor:
+        print(
+            f"Browser floor, {args.at_once} pages at once from a static local server "
+            "(no app, no server work):"
+        )
+        labels = {"blank": "blank page", "plotly": "plotly.js + the explorer's first figure"}
+        for name, r in floor.items():
+            print(
+                f"  {labels[name]:<42} render max {r['max_s']:6.2f} s, median "
+                f"{r['median_s']:6.2f} s; browser {r['browser_cpu_s_per_page']:.2f} CPU-s/page"
+            )
     server = args.server + (f" (preheated pool {args.pool_size})" if args.pool_size else "")
     print(
         f"Room benchmark: {server}, pool {args.pool:,}, {args.at_once} pages loading at once; "
@@ -425,6 +545,7 @@ def report(rows: list[dict], args: argparse.Namespace) -> None:
     summary = {
         "server": args.server,
         "pool_size": args.pool_size,
+        "browser_floor": floor,
         "rows": [
             {
                 "n": r["n"],
@@ -457,12 +578,16 @@ def main() -> None:
     parser.add_argument("--seats", type=int, default=30, help="--max-participants")
     parser.add_argument("--server", choices=("solara", "voila"), default="solara")
     parser.add_argument("--pool-size", type=int, default=0, help="voila: preheated kernels")
+    parser.add_argument("--no-floor", action="store_true", help="skip the browser's floor")
     args = parser.parse_args()
+    floor = None if args.no_floor else asyncio.run(measure_floor(args))
+    if floor:
+        print(f"browser floor: {json.dumps(floor)}", file=sys.stderr, flush=True)
     rows = []
     for n in args.n:
         rows.append(asyncio.run(measure(n, args)))
         print(f"measured N={n}: {json.dumps(rows[-1])}", file=sys.stderr, flush=True)
-    report(rows, args)
+    report(rows, args, floor)
 
 
 if __name__ == "__main__":
