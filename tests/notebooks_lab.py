@@ -45,6 +45,7 @@ import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from queue import Empty
 
 import nbformat
 import pytest
@@ -95,15 +96,15 @@ def part(index: int) -> list[Path]:
 def run_headless(path: Path, workdir: Path) -> dict:
     """Execute a copy of ``path`` with nbclient; return its probe and guide numbers.
 
-    nbclient now and then never hears the end of a cell although its kernel is idle
-    (seen twice in this suite: every process idle, nbclient waiting on its event loop
-    until the cell timeout). A cell therefore gets :data:`HEADLESS_CELL_TIMEOUT_S`
-    and the notebook one more run on a fresh kernel; a real failure fails both.
+    The client is :class:`_SlicedPollClient`: nbclient's own waits missed replies and
+    waited out the whole cell timeout. A cell gets :data:`HEADLESS_CELL_TIMEOUT_S`; if
+    it still gets no reply the notebook runs once more on a fresh kernel, and a real
+    failure fails both runs.
     """
     for attempt in range(2):
         nb = nbformat.read(path, as_version=4)
         nb.cells.append(nbformat.v4.new_code_cell(PROBE))
-        client = NotebookClient(
+        client = _SlicedPollClient(
             nb,
             timeout=HEADLESS_CELL_TIMEOUT_S,
             kernel_name="python3",
@@ -118,6 +119,50 @@ def run_headless(path: Path, workdir: Path) -> dict:
             continue
         break
     return {"probe": _probe_of(_stdout(nb.cells[-1])), "guide": guide_numbers.numbers_of(nb.cells)}
+
+
+#: The longest one wait on a kernel socket lasts before it looks again (see below).
+POLL_SLICE_S = 0.5
+
+
+class _SlicedPollClient(NotebookClient):
+    """nbclient, but no wait on a kernel socket lasts longer than :data:`POLL_SLICE_S`.
+
+    nbclient waits for a cell's ``execute_reply`` with one ``zmq.asyncio`` poll that
+    lasts the whole cell timeout, and for its output with one that never ends. That
+    poll sometimes misses its wake-up (pyzmq 27.3, jupyter_client 8.10, nbclient 0.11):
+    measured with a 25 s cell timeout, the reply to a ``with answer():`` cell of 02 or
+    06, sent by the kernel within 0.3 s, was read 24.7-25.0 s later, when pyzmq's last
+    check at the timeout found it; no error, so only the time showed it. Notebook 02
+    waited out the timeout in 3 of 12 runs, and 01-06 had 4 misses in 5 runs. With the
+    300 s :data:`HEADLESS_CELL_TIMEOUT_S` each miss cost 300 s: the 01-06 browser test
+    took 708 s (546 s waiting for these runs), and its headless runs alone 401 s
+    (unloaded, 95 s without a miss). Waits of at most :data:`POLL_SLICE_S` each end with
+    that check; with them no message was read later than 0.3 s after it was sent (36
+    notebook runs), and the cell timeout is still the total wait.
+    """
+
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        kc.shell_channel.get_msg = _sliced(kc.shell_channel.get_msg)
+        kc.iopub_channel.get_msg = _sliced(kc.iopub_channel.get_msg)
+        return kc
+
+
+def _sliced(get_msg):
+    """``get_msg(timeout)`` as waits of at most :data:`POLL_SLICE_S`, same total timeout."""
+
+    async def get_msg_sliced(timeout: float | None = None) -> dict:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = POLL_SLICE_S if deadline is None else deadline - time.monotonic()
+            try:
+                return await get_msg(timeout=max(0.0, min(POLL_SLICE_S, left)))
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+    return get_msg_sliced
 
 
 def _stdout(cell) -> str:
