@@ -12,7 +12,7 @@ own config, data, runtime and settings folders; stopped by its PID), opens each 
 its notebooks in Debian's Chromium through Playwright, runs Run All, waits for the
 kernel to stay idle, and asks the page's kernel for every explorer's ``state``
 and read-out numbers (``sim.widgets._base.live_explorers``). The same notebook
-executed headless by nbclient (in a thread, while the browser works) must give
+executed headless by nbclient (in a separate process, while the browser works) must give
 the same list. The headless runs also give the guide numbers, which must equal
 ``notebooks/guide_numbers.json`` (the facilitator guide's source).
 

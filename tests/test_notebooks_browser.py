@@ -17,7 +17,7 @@ NOTEBOOKS = notebooks_lab.part(0)
 
 @pytest.fixture(scope="module")
 def headless(tmp_path_factory):
-    """Headless runs of this part's notebooks, started at once in one background thread."""
+    """Headless runs of this part's notebooks, started at once in one background process."""
     yield from notebooks_lab.headless_runs(NOTEBOOKS, tmp_path_factory.mktemp("headless"))
 
 
