@@ -20,13 +20,13 @@ from ..spec import Process
 from .lattice import (
     _decide,
     _halo,
-    _level_probabilities,
     _levels,
     _require,
     _Seat,
     _seat_mass,
     _Structure,
 )
+from .reweight import seat_masses
 
 __all__ = ["hire_lines", "monotone_along"]
 
@@ -61,8 +61,8 @@ def hire_lines(
     built = _require(process)
     m = compile_model(process)
     mean = np.asarray(perceived_mean, dtype=float)
-    base = _level_probabilities(built, m, mean[None, :])
-    laws = [seat.gather @ _seat_mass(seat, base, built.weights)[0] for seat in built.seats]
+    masses = seat_masses(process, mean)  # each seat's law at the line's start
+    laws = [seat.gather @ mass for seat, mass in zip(built.seats, masses, strict=True)]
     spectra = [np.fft.rfft(law, n=built.fft_size) for law in laws]
     steps = np.atleast_2d(np.asarray(directions, dtype=float))
     moved = steps != 0

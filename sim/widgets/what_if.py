@@ -181,14 +181,14 @@ class WhatIfExplorer(Explorer):
         )
 
     def _compute(self) -> None:
-        profile = self.current_profile
+        self._profile = profile = self.current_profile
         self.probability: HireProbability = hire_probability(self.process, profile)
         self.waterfall: pd.DataFrame = contribution_waterfall(self.process, profile)
         self.tipping: pd.DataFrame = tipping_points(self.process, profile)
 
     def _compute_readout(self) -> None:
         # The read-out's Monte Carlo band, computed after the figure is sent.
-        self.monte_carlo = self._monte_carlo(self.current_profile)
+        self.monte_carlo = self._monte_carlo(self._profile)
 
     @property
     def transcript(self) -> pd.DataFrame:
